@@ -1,0 +1,83 @@
+"""The community prosecution issue tracker: create_app() is the table of contents."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+
+def create_app(config_name: str | None = None, **overrides: object) -> Flask:
+    """Build the app for APP_ENV (or config_name), with optional setting overrides for tests."""
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    register_config(app, config_name, overrides)
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_cli(app)
+    return app
+
+
+def register_config(app: Flask, config_name: str | None, overrides: dict) -> None:
+    from config import config_for
+
+    settings = config_for(config_name or os.environ.get("APP_ENV"))
+    settings.validate()
+    app.config.from_object(settings)
+    app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_logging(app: Flask) -> None:
+    from community.logging_setup import configure_logging
+
+    configure_logging(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from community import database
+    from community.auth.session import init_login
+    from community.extensions import babel, csrf, db, limiter, migrate
+    from community.i18n import select_locale
+    from community.migration_hooks import MIGRATE_OPTIONS
+
+    db.init_app(app)
+    database.init_app(app)
+    migrations = os.path.join(app.root_path, "..", "migrations")
+    migrate.init_app(app, db, directory=migrations, **MIGRATE_OPTIONS)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from community.auth.routes import bp as auth_bp
+    from community.intake.routes import bp as intake_bp
+    from community.public.routes import bp as public_bp
+    from community.staff.routes import bp as staff_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(intake_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from community.errors import init_app
+
+    init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    from community.cli import init_app
+
+    init_app(app)

@@ -1,0 +1,1 @@
+"""Staff sign-in (Flask-Login) and role checks."""

@@ -1,0 +1,131 @@
+"""Flask commands: load the city, seed the demo, geocode, recluster, sweep, run a worker."""
+
+from __future__ import annotations
+
+import threading
+
+import click
+from flask import Flask, current_app
+
+from community.extensions import db
+
+
+@click.command("load-city")
+def load_city_command() -> None:
+    """Load the city package's areas and the reference agencies and categories."""
+    from community.demo.reference import load_reference_data
+    from community.places.areas import load_areas
+    from community.places.city import current_city
+
+    city = current_city()
+    counts = load_areas(city)
+    added = load_reference_data()
+    click.echo(f"{city.name}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+    click.echo(f"reference data added: {added['agencies']} agencies, {added['categories']} categories")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when concerns already exist.")
+@click.option("--concerns", default=2000, show_default=True, help="How many concerns to create.")
+@click.option("--seed", default=414, show_default=True, help="Random seed.")
+def demo_command(if_empty: bool, concerns: int, seed: int) -> None:
+    """Seed demo staff, concerns (located and clustered) and some agency work."""
+    from community.demo.seed import seed_demo
+    from community.models import Concern
+    from community.places.city import current_city
+    from community.privacy import PhoneVault
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("demo data is never loaded in production")
+    if if_empty and db.session.scalar(db.select(db.func.count(Concern.id))):
+        click.echo("demo: concerns already exist; nothing to do")
+        return
+    summary = seed_demo(current_city(), PhoneVault.from_config(current_app.config), concerns, seed)
+    click.echo(
+        f"demo: {summary['concerns']} concerns, {summary['located']} located, "
+        f"{summary['hotspots']} hotspots"
+    )
+
+
+@click.command("demo-logins")
+def demo_logins_command() -> None:
+    """Print the demo staff logins, one per line."""
+    from community.demo.seed import DEMO_USERS
+
+    for email, _, role, agency, password in DEMO_USERS:
+        click.echo(f"{role:13} {email:32} password: {password}" + (f"  ({agency})" if agency else ""))
+
+
+@click.command("geocode")
+def geocode_command() -> None:
+    """Locate every concern still waiting for a place."""
+    from community.models import Concern, GeocodeStatus
+    from community.places.locate import locate_concern
+
+    ids = db.session.scalars(
+        db.select(Concern.id).where(Concern.geocode_status == GeocodeStatus.PENDING)
+    ).all()
+    placed = sum(1 for concern_id in ids if locate_concern(concern_id))
+    click.echo(f"geocode: {placed} of {len(ids)} placed")
+
+
+@click.command("recluster")
+def recluster_command() -> None:
+    """Re-cluster concerns into hotspots now."""
+    from community.hotspots.recluster import recluster
+
+    result = recluster()
+    click.echo(
+        f"recluster: {result.concerns} concerns, {result.clusters} clusters, "
+        f"{len(result.created)} new, {len(result.kept)} kept, {len(result.reopened)} reopened"
+    )
+
+
+@click.command("sweep")
+def sweep_command() -> None:
+    """Enqueue (or run inline) every piece of work the database says is owed."""
+    from community.jobs import sweep
+
+    counts = sweep()
+    click.echo("sweep: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--sweep-every", default=60, show_default=True, help="Seconds between sweeps.")
+def worker_command(burst: bool, sweep_every: int) -> None:
+    """Run an RQ worker (REDIS_URL must be set); sweeps owed work at start and periodically."""
+    from rq import Worker
+
+    from community.jobs import get_queue, sweep
+    from community.places.city import warm_caches
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: jobs run inline, no worker is needed")
+    warm_caches()  # loaded once here, shared with every forked work-horse
+    sweep()
+    if not burst:
+        _start_sweeper(current_app._get_current_object(), sweep_every)
+    queue = get_queue()
+    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+
+
+def _start_sweeper(app: Flask, every: int) -> None:
+    def loop() -> None:
+        from community.jobs import sweep
+
+        stop = threading.Event()
+        while not stop.wait(every):
+            with app.app_context():
+                try:
+                    sweep()
+                except Exception:  # a sweep failing (database restarting) must not stop the worker
+                    app.logger.exception("sweep failed; retrying in %s s", every)
+
+    threading.Thread(target=loop, name="sweeper", daemon=True).start()
+
+
+def init_app(app: Flask) -> None:
+    for command in (load_city_command, demo_command, demo_logins_command, geocode_command,
+                    recluster_command, sweep_command, worker_command):
+        app.cli.add_command(command)

@@ -1,0 +1,61 @@
+"""Error pages: every failure is a clear page (or JSON for API clients), never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from community.extensions import db
+
+log = logging.getLogger(__name__)
+
+FRIENDLY = {
+    400: "We could not understand that request.",
+    403: "You do not have access to this page.",
+    404: "We could not find that page.",
+    405: "That action is not allowed here.",
+    413: "That upload is too large.",
+    429: "Too many requests. Please wait a minute and try again.",
+    500: "Something went wrong on our side. Your report was not lost; please try again.",
+}
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return request.path.startswith(("/api/", "/open311/")) or best == "application/json"
+
+
+def _respond(code: int, description: str | None):  # noqa: ANN202 - a Flask response
+    message = description or FRIENDLY.get(code, "Error")
+    if _wants_json():
+        return jsonify(error=message, status=code), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def _http_error(error: HTTPException):  # noqa: ANN202 - a Flask response
+    # Werkzeug's default descriptions are technical; ours are written for people.
+    default = type(error).description
+    custom = error.description if error.description != default else None
+    return _respond(error.code or 500, custom)
+
+
+def _csrf_error(error: CSRFError):  # noqa: ANN202 - a Flask response
+    return _respond(400, "This form expired or came from another site. Reload the page and try again.")
+
+
+def _unexpected(error: Exception):  # noqa: ANN202 - a Flask response
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    db.session.rollback()  # never leave a half-written row behind
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _respond(500, None)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _unexpected)
+    app.register_error_handler(Exception, _unexpected)

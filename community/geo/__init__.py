@@ -1,0 +1,1 @@
+"""Pure geographic computation: city packages, geocoding, areas, clustering (no Flask, no db)."""

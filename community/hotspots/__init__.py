@@ -1,0 +1,1 @@
+"""Hotspots: persisting clusters of concerns with an identity that survives reclusters."""

@@ -1,0 +1,1 @@
+"""Intake: the web form, SMS and Open311 all create concerns through intake.service."""

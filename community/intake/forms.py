@@ -1,0 +1,31 @@
+"""The resident's web form (Flask-WTF: CSRF and validation)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class ReportForm(FlaskForm):
+    category = SelectField(_l("What kind of problem?"), validators=[DataRequired()])
+    text = TextAreaField(
+        _l("What is happening?"),
+        validators=[DataRequired(_l("Tell us what is happening.")), Length(max=2000)],
+    )
+    location = StringField(
+        _l("Where? An address, a block or cross streets"),
+        validators=[DataRequired(_l("Tell us where it is happening.")), Length(max=300)],
+    )
+    occurred = StringField(_l("When does it happen? (optional)"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("Phone number for text updates (optional)"), validators=[Optional(), Length(max=40)])
+    consent = BooleanField(_l("Yes, text me updates about this case. Reply STOP to end."))
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """Also require consent when a phone number is given."""
+        ok = super().validate(extra_validators)
+        if self.phone.data and not self.consent.data:
+            self.consent.errors.append(_l("Tick the box to agree to text updates, or leave the phone empty."))
+            ok = False
+        return ok

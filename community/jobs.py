@@ -1,0 +1,142 @@
+"""Background jobs: plain functions that take ids, reload rows and call services.
+
+With REDIS_URL set, `enqueue()` puts work on RQ queues for `flask worker`; without it the
+work runs inline, so the embedded default needs no Redis. Either way the database, not the
+queue, records what is still to do (Concern.geocode_status, Concern.clustered_at), so
+`sweep()` can always re-enqueue work that a Redis outage or a crash dropped. Every job is
+idempotent: running it twice does no harm.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, has_app_context
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "default"
+_engine_pid = os.getpid()
+
+
+def _with_app(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a job inside an app context, making one when RQ's work-horse has none."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any) -> Any:
+        if has_app_context():
+            _forget_parent_connections()
+            return func(*args)
+        from community import create_app
+
+        with create_app().app_context():
+            return func(*args)
+
+    return wrapper
+
+
+def _forget_parent_connections() -> None:
+    # RQ forks a work-horse per job: pooled connections from the parent must not be shared.
+    global _engine_pid
+    if os.getpid() != _engine_pid:
+        from community.extensions import db
+
+        db.engine.dispose(close=False)
+        _engine_pid = os.getpid()
+
+
+@_with_app
+def locate_concern(concern_id: int) -> None:
+    """Place a concern on the map and find its areas; then a recluster is owed."""
+    from community.places.locate import locate_concern as locate
+
+    if locate(concern_id):
+        enqueue("recluster")
+
+
+@_with_app
+def recluster() -> None:
+    """Re-run the clustering over the rolling window and update hotspots."""
+    from community.hotspots.recluster import recluster as run
+
+    run()
+
+
+JOBS: dict[str, Callable[..., Any]] = {"locate_concern": locate_concern, "recluster": recluster}
+
+
+def enqueue(name: str, *args: int) -> None:
+    """Run a job now (no REDIS_URL) or queue it; never fail the caller's request."""
+    if name not in JOBS:
+        raise KeyError(f"unknown job {name!r}")
+    if not current_app.config.get("REDIS_URL"):
+        _run_inline(name, args)
+        return
+    _enqueue_rq(name, args)
+
+
+def _run_inline(name: str, args: tuple) -> None:
+    try:
+        JOBS[name](*args)
+    except Exception:  # the input is safe in the database; `flask sweep` retries it
+        log.exception("inline job %s%r failed; it stays pending for the next sweep", name, args)
+        from community.extensions import db
+
+        db.session.rollback()
+
+
+def _enqueue_rq(name: str, args: tuple) -> None:
+    from redis.exceptions import RedisError
+    from rq import Retry
+    from rq.exceptions import DuplicateJobError
+
+    intervals = current_app.config.get("JOB_RETRY_INTERVALS", [10, 60, 300])
+    try:
+        get_queue().enqueue_call(
+            f"community.jobs.{name}",
+            args=args,
+            job_id=":".join([name, *map(str, args)]),
+            unique=True,  # already queued or running: the running job will see this work
+            retry=Retry(max=current_app.config["JOB_RETRIES"], interval=intervals),
+            result_ttl=0,
+            failure_ttl=86400,
+        )
+    except DuplicateJobError:
+        pass
+    except RedisError as exc:
+        log.warning("queue unavailable (%s); %s%r stays pending for the next sweep", exc, name, args)
+
+
+def get_queue():  # noqa: ANN201 - rq.Queue, imported lazily
+    """The RQ queue on the configured Redis."""
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(
+        current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5
+    )
+    return Queue(QUEUE_NAME, connection=connection)
+
+
+def sweep() -> dict[str, int]:
+    """Enqueue every piece of work the database says is owed; returns counts by job."""
+    from community.extensions import db
+    from community.models import Concern, GeocodeStatus
+
+    pending_ids = db.session.scalars(
+        db.select(Concern.id).where(Concern.geocode_status == GeocodeStatus.PENDING)
+    ).all()
+    for concern_id in pending_ids:
+        enqueue("locate_concern", concern_id)
+    owed_cluster = db.session.scalar(
+        db.select(db.func.count(Concern.id)).where(
+            Concern.geocode_status == GeocodeStatus.LOCATED, Concern.clustered_at.is_(None)
+        )
+    )
+    if owed_cluster:
+        enqueue("recluster")
+    return {"locate_concern": len(pending_ids), "recluster": 1 if owed_cluster else 0}

@@ -1,0 +1,27 @@
+"""The data model, one module per aggregate; importing this package registers every table."""
+
+from community.models.agency import Agency, AgencyKind
+from community.models.area import Area, AreaKind
+from community.models.assignment import Action, ActionKind, Assignment, AssignmentRole
+from community.models.base import Base, utcnow
+from community.models.category import Category, CategoryGroup
+from community.models.concern import (
+    Concern,
+    ConcernSource,
+    ConcernStatus,
+    GeocodeStatus,
+    LocationKind,
+)
+from community.models.event import AppendOnlyError, Event, EventKind
+from community.models.hotspot import Hotspot, HotspotStatus
+from community.models.message import Conversation, Message, MessageDirection, MessageStatus
+from community.models.resident import Resident
+from community.models.user import Role, User
+
+__all__ = [
+    "Action", "ActionKind", "Agency", "AgencyKind", "AppendOnlyError", "Area", "AreaKind",
+    "Assignment", "AssignmentRole", "Base", "Category", "CategoryGroup", "Concern",
+    "ConcernSource", "ConcernStatus", "Conversation", "Event", "EventKind", "GeocodeStatus",
+    "Hotspot", "HotspotStatus", "LocationKind", "Message", "MessageDirection", "MessageStatus",
+    "Resident", "Role", "User", "utcnow",
+]

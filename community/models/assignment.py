@@ -1,0 +1,72 @@
+"""Who owns the response to a hotspot (lead or partner) and what each agency did."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.models.base import Base, UTCDateTime, enum_column, utcnow
+
+
+class AssignmentRole(enum.StrEnum):
+    LEAD = "lead"  # owns the response and its resolution
+    PARTNER = "partner"  # contributes actions
+
+
+class Assignment(Base):
+    __tablename__ = "assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hotspot_id: Mapped[int] = mapped_column(sa.ForeignKey("hotspot.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    role: Mapped[AssignmentRole] = mapped_column(enum_column(AssignmentRole))
+    assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set on hand-off
+
+    agency = relationship("Agency")
+    hotspot = relationship("Hotspot", back_populates="assignments")
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None
+
+
+class ActionKind(enum.StrEnum):
+    SITE_VISIT = "site_visit"
+    DIRECTED_PATROL = "directed_patrol"
+    NUISANCE_LETTER = "nuisance_letter"  # chronic nuisance abatement letter
+    OWNER_MEETING = "owner_meeting"
+    CODE_INSPECTION = "code_inspection"
+    CITATION = "citation"
+    ARREST = "arrest"
+    DIVERSION_REFERRAL = "diversion_referral"
+    SERVICE_REFERRAL = "service_referral"
+    CLEANUP = "cleanup"
+    BOARD_UP = "board_up"
+    COMMUNITY_MEETING = "community_meeting"
+    OTHER = "other"
+
+
+class Action(Base):
+    """What an agency did about a hotspot; shown on the public timeline when public_note is set."""
+
+    __tablename__ = "action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hotspot_id: Mapped[int] = mapped_column(sa.ForeignKey("hotspot.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    kind: Mapped[ActionKind] = mapped_column(enum_column(ActionKind))
+    notes: Mapped[str | None] = mapped_column(sa.Text)  # staff only
+    public_note: Mapped[str | None] = mapped_column(sa.Text)  # safe to show residents
+    outcome: Mapped[str | None] = mapped_column(sa.String(80))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agency = relationship("Agency")
+    hotspot = relationship("Hotspot", back_populates="actions")

@@ -1,0 +1,59 @@
+"""SMS conversations with residents and every message in and out."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from community.models.base import Base, UTCDateTime, enum_column, utcnow
+
+
+class Conversation(Base):
+    """The state of one resident's SMS conversation (the state machine lives in intake/)."""
+
+    __tablename__ = "conversation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(sa.ForeignKey("resident.id"), index=True)
+    state: Mapped[str] = mapped_column(sa.String(40), default="idle")
+    concern_id: Mapped[int | None] = mapped_column(sa.ForeignKey("concern.id"))
+    context: Mapped[dict | None] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MessageDirection(enum.StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class MessageStatus(enum.StrEnum):
+    RECEIVED = "received"  # inbound, stored
+    PENDING = "pending"  # outbound, not yet handed to Twilio
+    QUEUED = "queued"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    LOGGED = "logged"  # outbound with no Twilio credentials: written to the log only
+
+
+class Message(Base):
+    __tablename__ = "message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(sa.ForeignKey("resident.id"), index=True)
+    conversation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("conversation.id"))
+    concern_id: Mapped[int | None] = mapped_column(sa.ForeignKey("concern.id"), index=True)
+    direction: Mapped[MessageDirection] = mapped_column(enum_column(MessageDirection))
+    twilio_sid: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[MessageStatus] = mapped_column(enum_column(MessageStatus))
+    error_code: Mapped[int | None] = mapped_column()
+    num_media: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

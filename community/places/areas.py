@@ -1,0 +1,36 @@
+"""Loading the city package's areas into the database, idempotently."""
+
+from __future__ import annotations
+
+import json
+
+from shapely.geometry import mapping
+
+from community.extensions import db
+from community.geo.citypkg import CityPackage, iter_areas
+from community.models import Area, AreaKind
+
+
+def load_areas(city: CityPackage) -> dict[str, int]:
+    """Insert or update every area of the city; returns counts by kind."""
+    existing = {
+        (a.kind, a.code): a for a in db.session.scalars(db.select(Area).filter_by(city=city.slug))
+    }
+    counts: dict[str, int] = {}
+    for shape in iter_areas(city):
+        kind = AreaKind(shape.kind)
+        area = existing.get((kind, shape.code)) or Area(city=city.slug, kind=kind, code=shape.code)
+        min_lon, min_lat, max_lon, max_lat = shape.geometry.bounds
+        area.name = shape.name
+        area.geometry = json.dumps(mapping(shape.geometry))
+        area.min_lon, area.min_lat, area.max_lon, area.max_lat = min_lon, min_lat, max_lon, max_lat
+        db.session.add(area)
+        counts[kind] = counts.get(kind, 0) + 1
+    db.session.commit()
+    return counts
+
+
+def area_ids(city_slug: str) -> dict[tuple[str, str], int]:
+    """(kind, code) -> Area.id for the city."""
+    rows = db.session.execute(db.select(Area.kind, Area.code, Area.id).filter_by(city=city_slug))
+    return {(str(kind), code): area_id for kind, code, area_id in rows}

@@ -1,0 +1,33 @@
+"""The app's city package and its per-process caches (loaded on first use, never at import)."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import current_app
+
+from community.geo.areas import AreaLocator
+from community.geo.citypkg import CityPackage, iter_areas, load_city
+
+
+def current_city() -> CityPackage:
+    """The city package named by CITY_PACKAGE."""
+    return load_city(current_app.config["CITY_PACKAGE"])
+
+
+@functools.lru_cache(maxsize=4)
+def _locator_for(path: str) -> AreaLocator:
+    return AreaLocator(iter_areas(load_city(path)))
+
+
+def area_locator() -> AreaLocator:
+    """Point-in-polygon lookup over every area layer of the current city."""
+    return _locator_for(current_app.config["CITY_PACKAGE"])
+
+
+def warm_caches() -> None:
+    """Load the address index and area shapes now (a worker does this before forking)."""
+    from community.geo.address import AddressIndex
+
+    AddressIndex.from_city(current_city())
+    area_locator()

@@ -1,0 +1,1 @@
+"""The only code that changes a status; every change writes an Event."""

@@ -1,0 +1,120 @@
+"""Settings classes, read from the environment (12-factor).
+
+`create_app()` picks a class by APP_ENV (development, testing, production) and instantiates
+it, so the environment is read when the app is made, not when this module is imported. Every
+setting is documented in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe for the chosen environment."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_number(name: str, default: float, kind: type = int) -> float:
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        return kind(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {value!r}") from exc
+
+
+class Config:
+    """The embedded defaults: SQLite in instance/, jobs inline, Milwaukee."""
+
+    ENV_NAME = "development"
+    TESTING = False
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ("en", "es")
+    WTF_CSRF_TIME_LIMIT = None  # a resident may take a while on a slow phone
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _env("SECRET_KEY", "dev-only-insecure-secret-key")
+        self.SQLALCHEMY_DATABASE_URI = _env(
+            "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'community.sqlite'}"
+        )
+        self.REDIS_URL = _env("REDIS_URL")  # unset: jobs run inline in the request
+        self.JOB_RETRIES = int(_env_number("JOB_RETRIES", 3))
+        self.CITY_PACKAGE = _env("CITY_PACKAGE", str(BASE_DIR / "maps" / "milwaukee"))
+        self.PHONE_ENCRYPTION_KEY = _env("PHONE_ENCRYPTION_KEY")  # else derived from SECRET_KEY
+        self.PHONE_HASH_KEY = _env("PHONE_HASH_KEY")  # else derived from SECRET_KEY
+        self.CLUSTER_EPS_M = _env_number("CLUSTER_EPS_M", 150.0, float)
+        self.CLUSTER_MIN_SAMPLES = int(_env_number("CLUSTER_MIN_SAMPLES", 3))
+        self.CLUSTER_WINDOW_DAYS = int(_env_number("CLUSTER_WINDOW_DAYS", 90))
+        self.CONCERN_TEXT_MAX = int(_env_number("CONCERN_TEXT_MAX", 2000))
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "600 per hour")
+        self.TRUSTED_PROXIES = int(_env_number("TRUSTED_PROXIES", 0))
+        self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+
+    def validate(self) -> None:
+        """Refuse settings that would be unsafe in this environment."""
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = "testing-secret-key"
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite://")
+        self.REDIS_URL = None
+        self.RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = _env("SECRET_KEY")
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+
+    def validate(self) -> None:
+        problems = []
+        if not self.SECRET_KEY or len(self.SECRET_KEY) < 32:
+            problems.append("SECRET_KEY must be set to a random string of 32 or more characters")
+        uri = self.SQLALCHEMY_DATABASE_URI or ""
+        if not uri.startswith("postgresql"):
+            problems.append("DATABASE_URL must point at PostgreSQL (postgresql+psycopg://...)")
+        if problems:
+            raise ConfigError("Production settings refused: " + "; ".join(problems))
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None) -> Config:
+    """The settings for APP_ENV (default development), read from the environment now."""
+    key = (name or "development").lower()
+    if key not in CONFIGS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(CONFIGS)}, got {name!r}")
+    return CONFIGS[key]()

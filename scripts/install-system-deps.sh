@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Install the Debian packages the app needs.  Idempotent: does nothing when
+# every package is already installed.
+#
+#   scripts/install-system-deps.sh          # what `make run` needs
+#   scripts/install-system-deps.sh --test   # adds what the test suite needs
+#
+# As root it runs apt-get itself; otherwise it uses sudo when available, and
+# else prints the packages to install and exits 1.
+set -euo pipefail
+
+with_test=0
+for arg in "$@"; do
+    case "$arg" in
+        --test) with_test=1 ;;
+        -h|--help)
+            sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+            exit 0 ;;
+        *) echo "install-system-deps: unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+
+packages=()
+
+# Debian splits venv/ensurepip out of the standard library.
+if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    packages+=(python3-venv)
+fi
+
+if [ "$with_test" = 1 ]; then
+    packages+=(
+        redis-server
+        postgresql-15 postgresql-15-postgis-3
+        chromium
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+        poppler-utils
+        fonts-dejavu-core
+    )
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+    if [ "$status" != "installed" ]; then
+        missing+=("$pkg")
+    fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    echo "install-system-deps: all system packages present"
+    exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+else
+    echo "install-system-deps: missing Debian packages, and not root and no sudo." >&2
+    echo "Please run as root:" >&2
+    echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+fi
+
+# Run an apt-get command, waiting (up to about 5 minutes) while another
+# apt/dpkg process holds the lock.
+apt_run() {
+    local log deadline rc
+    log=$(mktemp)
+    deadline=$((SECONDS + 300))
+    while :; do
+        set +e
+        "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+            apt-get -o DPkg::Lock::Timeout=60 "$@" 2>&1 | tee "$log"
+        rc=${PIPESTATUS[0]}
+        set -e
+        if [ "$rc" -eq 0 ]; then
+            rm -f "$log"
+            return 0
+        fi
+        if grep -qiE 'could not get lock|unable to acquire|is another process using it' "$log" \
+            && [ "$SECONDS" -lt "$deadline" ]; then
+            echo "install-system-deps: apt/dpkg is locked by another process; waiting 10 s and retrying..." >&2
+            sleep 10
+            continue
+        fi
+        rm -f "$log"
+        return "$rc"
+    done
+}
+
+echo "install-system-deps: installing ${missing[*]}"
+apt_run update
+apt_run install -y --no-install-recommends "${missing[@]}"
+echo "install-system-deps: done"
