@@ -46,7 +46,7 @@ def register_extensions(app: Flask) -> None:
     from community import database
     from community.auth.session import init_login
     from community.extensions import babel, csrf, db, limiter, migrate
-    from community.i18n import select_locale
+    from community import i18n
     from community.migration_hooks import MIGRATE_OPTIONS
 
     db.init_app(app)
@@ -54,7 +54,8 @@ def register_extensions(app: Flask) -> None:
     migrations = os.path.join(app.root_path, "..", "migrations")
     migrate.init_app(app, db, directory=migrations, **MIGRATE_OPTIONS)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
     limiter.init_app(app)
     init_login(app)
 

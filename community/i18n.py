@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
 
 
 def select_locale() -> str:
@@ -14,3 +15,8 @@ def select_locale() -> str:
     if session.get("lang") in languages:
         return session["lang"]
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+def init_app(app: Flask) -> None:
+    """Templates can ask which language the page is in."""
+    app.jinja_env.globals["get_locale"] = get_locale

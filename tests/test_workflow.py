@@ -1,0 +1,84 @@
+"""The workflow: only allowed transitions, every change an Event, leads and hand-offs."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from community.extensions import db
+from community.hotspots.recluster import recluster
+from community.models import ActionKind, AssignmentRole, Event, Hotspot, HotspotStatus
+from community.workflow.service import (
+    WorkflowError,
+    assign,
+    log_action,
+    resolve,
+    transition_hotspot,
+)
+from community.workflow.states import HOTSPOT_TRANSITIONS
+from tests.factories import agency
+from tests.helpers import placed_concerns
+
+
+@pytest.fixture
+def hotspot(app) -> Hotspot:
+    placed_concerns(4)
+    return db.session.get(Hotspot, recluster().created[0])
+
+
+def _events(hotspot: Hotspot) -> list[tuple[str, str | None]]:
+    rows = db.session.scalars(sa.select(Event).filter_by(hotspot_id=hotspot.id).order_by(Event.id))
+    return [(e.kind, e.to_status) for e in rows if e.kind not in ("created", "clustered")]
+
+
+def test_every_status_is_in_the_table() -> None:
+    assert set(HOTSPOT_TRANSITIONS) == set(HotspotStatus)
+
+
+def test_assign_lead_then_act_then_resolve_writes_history(hotspot, users) -> None:
+    prosecutor = users["prosecutor"]
+    assign(hotspot, agency("MPD-D3"), AssignmentRole.LEAD, prosecutor, "drug house in D3")
+    assign(hotspot, agency("DNS"), AssignmentRole.PARTNER, prosecutor)
+    assert hotspot.status == HotspotStatus.ASSIGNED
+    log_action(hotspot, agency("MPD-D3"), ActionKind.DIRECTED_PATROL, prosecutor)
+    assert hotspot.status == HotspotStatus.IN_PROGRESS
+    resolve(hotspot, prosecutor, "tenants evicted")
+    db.session.commit()
+    assert hotspot.status == HotspotStatus.RESOLVED and hotspot.resolved_at is not None
+    assert _events(hotspot) == [
+        ("assigned", None), ("status_changed", "assigned"), ("assigned", None),
+        ("action_logged", None), ("status_changed", "in_progress"), ("status_changed", "resolved"),
+    ]
+
+
+def test_a_new_lead_is_a_hand_off(hotspot, users) -> None:
+    assign(hotspot, agency("MPD-D3"), AssignmentRole.LEAD, users["prosecutor"])
+    assign(hotspot, agency("DNS"), AssignmentRole.LEAD, users["prosecutor"], "it is a vacant house")
+    db.session.commit()
+    assert hotspot.lead.agency.code == "DNS"
+    assert [a.agency.code for a in hotspot.assignments if not a.active] == ["MPD-D3"]
+    assert ("handed_off", None) in _events(hotspot)
+
+
+@pytest.mark.parametrize(
+    ("attempt", "message"),
+    [
+        (lambda h, u: transition_hotspot(h, HotspotStatus.CLOSED, u), "cannot become closed"),
+        (lambda h, u: resolve(h, u, "done"), "Assign a lead agency"),
+        (lambda h, u: resolve(h, u, "  "), "Say how"),
+        (lambda h, u: log_action(h, agency("DNS"), ActionKind.SITE_VISIT, u), "not assigned"),
+    ],
+)
+def test_refused_changes_say_why_and_change_nothing(hotspot, users, attempt, message) -> None:
+    before = _events(hotspot)
+    with pytest.raises(WorkflowError, match=message):
+        attempt(hotspot, users["prosecutor"])
+    db.session.rollback()
+    assert db.session.get(Hotspot, hotspot.id).status == HotspotStatus.NEW
+    assert _events(hotspot) == before
+
+
+def test_the_same_agency_cannot_be_assigned_twice(hotspot, users) -> None:
+    assign(hotspot, agency("DNS"), AssignmentRole.PARTNER, users["prosecutor"])
+    with pytest.raises(WorkflowError, match="already the partner"):
+        assign(hotspot, agency("DNS"), AssignmentRole.PARTNER, users["prosecutor"])
