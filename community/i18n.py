@@ -20,3 +20,4 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     """Templates can ask which language the page is in."""
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.add_extension("jinja2.ext.do")
