@@ -32,6 +32,14 @@ def _env_number(name: str, default: float, kind: type = int) -> float:
         raise ConfigError(f"{name} must be a number, got {value!r}") from exc
 
 
+def _env_intervals(name: str, default: str) -> list[int]:
+    text = _env(name, default) or default
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be seconds separated by commas, got {text!r}") from exc
+
+
 class Config:
     """The embedded defaults: SQLite in instance/, jobs inline, Milwaukee."""
 
@@ -51,6 +59,7 @@ class Config:
         )
         self.REDIS_URL = _env("REDIS_URL")  # unset: jobs run inline in the request
         self.JOB_RETRIES = int(_env_number("JOB_RETRIES", 3))
+        self.JOB_RETRY_INTERVALS = _env_intervals("JOB_RETRY_INTERVALS", "10,60,300")
         self.CITY_PACKAGE = _env("CITY_PACKAGE", str(BASE_DIR / "maps" / "milwaukee"))
         self.PHONE_ENCRYPTION_KEY = _env("PHONE_ENCRYPTION_KEY")  # else derived from SECRET_KEY
         self.PHONE_HASH_KEY = _env("PHONE_HASH_KEY")  # else derived from SECRET_KEY
@@ -101,8 +110,26 @@ class ProductionConfig(Config):
         uri = self.SQLALCHEMY_DATABASE_URI or ""
         if not uri.startswith("postgresql"):
             problems.append("DATABASE_URL must point at PostgreSQL (postgresql+psycopg://...)")
+        problems += _phone_key_problems(self.PHONE_ENCRYPTION_KEY, self.PHONE_HASH_KEY)
         if problems:
             raise ConfigError("Production settings refused: " + "; ".join(problems))
+
+
+def _phone_key_problems(encryption_key: str | None, hash_key: str | None) -> list[str]:
+    """Production keeps phone keys apart from SECRET_KEY, so rotating it loses no number."""
+    problems = []
+    try:
+        from cryptography.fernet import Fernet
+
+        Fernet(encryption_key or "")
+    except (ValueError, TypeError):
+        problems.append(
+            "PHONE_ENCRYPTION_KEY must be a Fernet key (python -c 'from cryptography.fernet "
+            "import Fernet; print(Fernet.generate_key().decode())')"
+        )
+    if not hash_key or len(hash_key) < 32:
+        problems.append("PHONE_HASH_KEY must be a random string of 32 or more characters")
+    return problems
 
 
 CONFIGS: dict[str, type[Config]] = {

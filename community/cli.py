@@ -102,7 +102,11 @@ def worker_command(burst: bool, sweep_every: int) -> None:
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: jobs run inline, no worker is needed")
-    warm_caches()  # loaded once here, shared with every forked work-horse
+    try:
+        warm_caches()  # loaded once here, shared with every forked work-horse
+    except (OSError, ValueError):
+        # Jobs will fail and be retried with the reason in their traceback; the worker stays up.
+        current_app.logger.exception("could not load the city package; jobs that need it fail")
     sweep()
     if not burst:
         _start_sweeper(current_app._get_current_object(), sweep_every)

@@ -94,21 +94,45 @@ def _enqueue_rq(name: str, args: tuple) -> None:
     from rq import Retry
     from rq.exceptions import DuplicateJobError
 
-    intervals = current_app.config.get("JOB_RETRY_INTERVALS", [10, 60, 300])
+    intervals = current_app.config["JOB_RETRY_INTERVALS"]
+    job_id = "-".join([name, *map(str, args)])
     try:
-        get_queue().enqueue_call(
-            f"community.jobs.{name}",
-            args=args,
-            job_id=":".join([name, *map(str, args)]),
-            unique=True,  # already queued or running: the running job will see this work
-            retry=Retry(max=current_app.config["JOB_RETRIES"], interval=intervals),
-            result_ttl=0,
-            failure_ttl=86400,
-        )
-    except DuplicateJobError:
-        pass
+        queue = get_queue()
+        for _ in range(2):
+            try:
+                queue.enqueue_call(
+                    f"community.jobs.{name}",
+                    args=args,
+                    job_id=job_id,
+                    unique=True,  # already queued or running: that run will see this work
+                    retry=Retry(max=current_app.config["JOB_RETRIES"], interval=intervals),
+                    result_ttl=0,
+                    failure_ttl=86400,
+                )
+                return
+            except DuplicateJobError:
+                if not _clear_finished_job(queue, job_id):
+                    return
     except RedisError as exc:
         log.warning("queue unavailable (%s); %s%r stays pending for the next sweep", exc, name, args)
+
+
+def _clear_finished_job(queue, job_id: str) -> bool:  # noqa: ANN001 - rq.Queue
+    """Forget a failed or stopped run of this job so it can be enqueued again."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+    from rq.registry import FailedJobRegistry
+
+    try:
+        job = Job.fetch(job_id, connection=queue.connection)
+    except NoSuchJobError:
+        return True
+    if job.get_status() in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED,
+                            JobStatus.DEFERRED):
+        return False
+    FailedJobRegistry(queue=queue).remove(job)
+    job.delete()
+    return True
 
 
 def get_queue():  # noqa: ANN201 - rq.Queue, imported lazily

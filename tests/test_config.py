@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from cryptography.fernet import Fernet
 
 from community import create_app
 from config import ConfigError
@@ -22,7 +23,20 @@ def test_production_refuses_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
         create_app("production")
 
 
+def test_production_refuses_phone_keys_derived_from_the_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@127.0.0.1/db")
+    monkeypatch.setenv("PHONE_ENCRYPTION_KEY", "not-a-fernet-key")
+    with pytest.raises(ConfigError, match="PHONE_ENCRYPTION_KEY must be a Fernet key") as error:
+        create_app("production")
+    assert "PHONE_HASH_KEY" in str(error.value)
+
+
 def test_production_starts_with_real_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PHONE_ENCRYPTION_KEY", Fernet.generate_key().decode())
+    monkeypatch.setenv("PHONE_HASH_KEY", "h" * 40)
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@127.0.0.1:1/db")
     app = create_app("production")

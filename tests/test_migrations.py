@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -13,7 +10,7 @@ from flask_migrate import downgrade, upgrade
 
 from community.extensions import db
 from community.migration_hooks import MIGRATE_OPTIONS
-from tests.conftest import make_app, service_url
+from tests.conftest import make_app
 
 TABLES = {"concern", "category", "area", "hotspot", "agency", "assignment", "action", "event",
           "resident", "conversation", "message", "user"}
@@ -47,21 +44,6 @@ def test_sqlite_upgrade_downgrade_and_no_drift(tmp_path) -> None:
     app = make_app(f"sqlite:///{tmp_path / 'm.sqlite'}")
     with app.app_context():
         _round_trip()
-
-
-@pytest.fixture
-def postgres_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database (with PostGIS from the template) for one test."""
-    base_url = service_url("TEST_POSTGRES_URL")
-    name = f"community_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.mark.postgres

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import functools
 
+from typing import TYPE_CHECKING
+
 from flask import current_app
 
-from community.geo.areas import AreaLocator
-from community.geo.citypkg import CityPackage, iter_areas, load_city
+if TYPE_CHECKING:  # geo pulls in pandas and pyproj: load them on first use, not with every page
+    from community.geo.areas import AreaLocator
+    from community.geo.citypkg import CityPackage
 
 
 def current_city() -> CityPackage:
     """The city package named by CITY_PACKAGE."""
+    from community.geo.citypkg import load_city
+
     return load_city(current_app.config["CITY_PACKAGE"])
 
 
 @functools.lru_cache(maxsize=4)
 def _locator_for(path: str) -> AreaLocator:
+    from community.geo.areas import AreaLocator
+    from community.geo.citypkg import iter_areas, load_city
+
     return AreaLocator(iter_areas(load_city(path)))
 
 
