@@ -86,7 +86,7 @@ class TestingConfig(Config):
 
     def __init__(self) -> None:
         super().__init__()
-        self.SECRET_KEY = "testing-secret-key"
+        self.SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite://")
         self.REDIS_URL = None
         self.RATELIMIT_ENABLED = False

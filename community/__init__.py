@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 
 from flask import Flask
@@ -43,10 +42,9 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from community import database
+    from community import database, i18n
     from community.auth.session import init_login
     from community.extensions import babel, csrf, db, limiter, migrate
-    from community import i18n
     from community.migration_hooks import MIGRATE_OPTIONS
 
     db.init_app(app)

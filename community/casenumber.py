@@ -18,6 +18,6 @@ def new_case_number(prefix: str, length: int = 4) -> str:
 def normalize_case_number(text: str, prefix: str) -> str | None:
     """The case number a resident typed ("mke 7k3q", "MKE7K3Q", "7K3Q"), or None."""
     cleaned = re.sub(r"[^A-Z0-9]", "", (text or "").upper())
-    code = cleaned[len(prefix):] if cleaned.startswith(prefix) else cleaned
+    code = cleaned[len(prefix) :] if cleaned.startswith(prefix) else cleaned
     candidate = f"{prefix}-{code}"
     return candidate if CASE_RE.match(candidate) else None

@@ -21,7 +21,9 @@ def load_city_command() -> None:
     counts = load_areas(city)
     added = load_reference_data()
     click.echo(f"{city.name}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
-    click.echo(f"reference data added: {added['agencies']} agencies, {added['categories']} categories")
+    click.echo(
+        f"reference data added: {added['agencies']} agencies, {added['categories']} categories"
+    )
 
 
 @click.command("demo")
@@ -53,7 +55,9 @@ def demo_logins_command() -> None:
     from community.demo.seed import DEMO_USERS
 
     for email, _, role, agency, password in DEMO_USERS:
-        click.echo(f"{role:13} {email:32} password: {password}" + (f"  ({agency})" if agency else ""))
+        click.echo(
+            f"{role:13} {email:32} password: {password}" + (f"  ({agency})" if agency else "")
+        )
 
 
 @click.command("geocode")
@@ -130,6 +134,13 @@ def _start_sweeper(app: Flask, every: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (load_city_command, demo_command, demo_logins_command, geocode_command,
-                    recluster_command, sweep_command, worker_command):
+    for command in (
+        load_city_command,
+        demo_command,
+        demo_logins_command,
+        geocode_command,
+        recluster_command,
+        sweep_command,
+        worker_command,
+    ):
         app.cli.add_command(command)

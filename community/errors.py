@@ -28,25 +28,27 @@ def _wants_json() -> bool:
     return request.path.startswith(("/api/", "/open311/")) or best == "application/json"
 
 
-def _respond(code: int, description: str | None):  # noqa: ANN202 - a Flask response
+def _respond(code: int, description: str | None):
     message = description or FRIENDLY.get(code, "Error")
     if _wants_json():
         return jsonify(error=message, status=code), code
     return render_template("errors/error.html", code=code, message=message), code
 
 
-def _http_error(error: HTTPException):  # noqa: ANN202 - a Flask response
+def _http_error(error: HTTPException):
     # Werkzeug's default descriptions are technical; ours are written for people.
     default = type(error).description
     custom = error.description if error.description != default else None
     return _respond(error.code or 500, custom)
 
 
-def _csrf_error(error: CSRFError):  # noqa: ANN202 - a Flask response
-    return _respond(400, "This form expired or came from another site. Reload the page and try again.")
+def _csrf_error(error: CSRFError):
+    return _respond(
+        400, "This form expired or came from another site. Reload the page and try again."
+    )
 
 
-def _unexpected(error: Exception):  # noqa: ANN202 - a Flask response
+def _unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return _http_error(error)
     db.session.rollback()  # never leave a half-written row behind

@@ -114,10 +114,12 @@ def _enqueue_rq(name: str, args: tuple) -> None:
                 if not _clear_finished_job(queue, job_id):
                     return
     except RedisError as exc:
-        log.warning("queue unavailable (%s); %s%r stays pending for the next sweep", exc, name, args)
+        log.warning(
+            "queue unavailable (%s); %s%r stays pending for the next sweep", exc, name, args
+        )
 
 
-def _clear_finished_job(queue, job_id: str) -> bool:  # noqa: ANN001 - rq.Queue
+def _clear_finished_job(queue, job_id: str) -> bool:
     """Forget a failed or stopped run of this job so it can be enqueued again."""
     from rq.exceptions import NoSuchJobError
     from rq.job import Job, JobStatus
@@ -127,15 +129,19 @@ def _clear_finished_job(queue, job_id: str) -> bool:  # noqa: ANN001 - rq.Queue
         job = Job.fetch(job_id, connection=queue.connection)
     except NoSuchJobError:
         return True
-    if job.get_status() in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED,
-                            JobStatus.DEFERRED):
+    if job.get_status() in (
+        JobStatus.QUEUED,
+        JobStatus.STARTED,
+        JobStatus.SCHEDULED,
+        JobStatus.DEFERRED,
+    ):
         return False
     FailedJobRegistry(queue=queue).remove(job)
     job.delete()
     return True
 
 
-def get_queue():  # noqa: ANN201 - rq.Queue, imported lazily
+def get_queue():
     """The RQ queue on the configured Redis."""
     from redis import Redis
     from rq import Queue

@@ -7,11 +7,22 @@ from typing import Any
 from community.models.base import UTCDateTime
 
 # Tables that PostGIS (and its optional extensions) own; they are not part of our schema.
-POSTGIS_TABLES = frozenset({"spatial_ref_sys", "geometry_columns", "geography_columns",
-                            "raster_columns", "raster_overviews", "topology", "layer"})
+POSTGIS_TABLES = frozenset(
+    {
+        "spatial_ref_sys",
+        "geometry_columns",
+        "geography_columns",
+        "raster_columns",
+        "raster_overviews",
+        "topology",
+        "layer",
+    }
+)
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     """Leave PostGIS's tables alone when comparing models with the database."""
     return not (type_ == "table" and name in POSTGIS_TABLES)
 

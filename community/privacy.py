@@ -18,21 +18,21 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 
-class InvalidPhoneNumber(ValueError):
+class InvalidPhoneNumberError(ValueError):
     """The text is not a phone number we can text back."""
 
 
 def normalize_phone(raw: str, region: str = "US") -> str:
-    """The number in E.164 form (+14145550123), or InvalidPhoneNumber."""
+    """The number in E.164 form (+14145550123), or InvalidPhoneNumberError."""
     text = (raw or "").strip()
     if not text or len(text) > 40:
-        raise InvalidPhoneNumber("Enter a phone number such as 414-555-0123.")
+        raise InvalidPhoneNumberError("Enter a phone number such as 414-555-0123.")
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidPhoneNumber("Enter a phone number such as 414-555-0123.") from exc
+        raise InvalidPhoneNumberError("Enter a phone number such as 414-555-0123.") from exc
     if not phonenumbers.is_possible_number(number):
-        raise InvalidPhoneNumber("That phone number has the wrong number of digits.")
+        raise InvalidPhoneNumberError("That phone number has the wrong number of digits.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

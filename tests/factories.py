@@ -64,11 +64,15 @@ def make_staff() -> dict[str, User]:
     staff = {
         "admin": UserFactory(email="admin@example.org", role=Role.ADMIN, password="admin-pass"),
         "prosecutor": UserFactory(
-            email="prosecutor@example.org", role=Role.PROSECUTOR, password="prosecutor-pass",
+            email="prosecutor@example.org",
+            role=Role.PROSECUTOR,
+            password="prosecutor-pass",
             agency_id=agency("DA-CPU").id,
         ),
         "agency_staff": UserFactory(
-            email="d3@example.org", role=Role.AGENCY_STAFF, password="agency_staff-pass",
+            email="d3@example.org",
+            role=Role.AGENCY_STAFF,
+            password="agency_staff-pass",
             agency_id=agency("MPD-D3").id,
         ),
         "viewer": UserFactory(email="viewer@example.org", role=Role.VIEWER, password="viewer-pass"),

@@ -23,5 +23,10 @@ def run_worker(database_url: str, redis_url: str, **env: str) -> subprocess.Comp
     }
     return subprocess.run(
         [sys.executable, "-m", "flask", "worker", "--burst"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )

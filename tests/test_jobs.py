@@ -16,7 +16,11 @@ from community.models import Concern, ConcernStatus, GeocodeStatus, Hotspot
 from tests.conftest import service_url
 from tests.jobsupport import run_worker
 
-REPORT = {"category": "drug_activity", "text": "selling drugs all night", "location": "2263 N Lake Dr"}
+REPORT = {
+    "category": "drug_activity",
+    "text": "selling drugs all night",
+    "location": "2263 N Lake Dr",
+}
 
 
 def _concern() -> Concern:
@@ -43,8 +47,9 @@ def redis_url() -> str:
     return url
 
 
-def test_an_inline_job_that_fails_leaves_the_work_pending_for_the_sweep(app, client,
-                                                                      broken_city) -> None:
+def test_an_inline_job_that_fails_leaves_the_work_pending_for_the_sweep(
+    app, client, broken_city
+) -> None:
     good_city = app.config["CITY_PACKAGE"]
     app.config["CITY_PACKAGE"] = broken_city
     assert client.post("/report", data=REPORT).status_code == 302  # the resident is not failed
@@ -64,8 +69,9 @@ def test_redis_down_still_takes_the_report(app, client) -> None:
 
 
 @pytest.mark.redis
-def test_redis_comes_back_and_the_sweep_hands_the_work_to_a_worker(app, client, redis_url,
-                                                                   tmp_path) -> None:
+def test_redis_comes_back_and_the_sweep_hands_the_work_to_a_worker(
+    app, client, redis_url, tmp_path
+) -> None:
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     for _ in range(3):
         assert client.post("/report", data=REPORT).status_code == 302
@@ -82,8 +88,9 @@ def test_redis_comes_back_and_the_sweep_hands_the_work_to_a_worker(app, client, 
 
 
 @pytest.mark.redis
-def test_a_failing_job_is_retried_then_kept_and_later_finished(app, client, redis_url,
-                                                               broken_city) -> None:
+def test_a_failing_job_is_retried_then_kept_and_later_finished(
+    app, client, redis_url, broken_city
+) -> None:
     app.config.update(REDIS_URL=redis_url, JOB_RETRY_INTERVALS=[0], JOB_RETRIES=2)
     assert client.post("/report", data=REPORT).status_code == 302
     database = app.config["SQLALCHEMY_DATABASE_URI"]

@@ -25,7 +25,7 @@ def test_timestamps_come_back_timezone_aware_in_utc(app) -> None:
 
 def test_naive_datetimes_are_refused(app) -> None:
     with pytest.raises(sa.exc.StatementError, match="naive datetime"):
-        ConcernFactory(reported_at=datetime(2026, 6, 1, 12, 30))  # noqa: DTZ001 - the point
+        ConcernFactory(reported_at=datetime(2026, 6, 1, 12, 30))
     db.session.rollback()
 
 
@@ -55,8 +55,13 @@ def test_an_event_needs_a_subject(app) -> None:
 def test_phone_numbers_are_encrypted_at_rest(app) -> None:
     vault = PhoneVault.from_config(app.config)
     phone = "+14145550123"
-    db.session.add(Resident(phone_encrypted=vault.encrypt(phone), phone_hash=vault.lookup_hash(phone),
-                            phone_last4="0123"))
+    db.session.add(
+        Resident(
+            phone_encrypted=vault.encrypt(phone),
+            phone_hash=vault.lookup_hash(phone),
+            phone_last4="0123",
+        )
+    )
     db.session.commit()
     raw = db.session.execute(sa.text("SELECT phone_encrypted, phone_hash FROM resident")).one()
     assert b"4145550123" not in bytes(raw[0])

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from community.logging_setup import PhoneRedactingFilter
-from community.privacy import InvalidPhoneNumber, PhoneVault, mask_phone, normalize_phone
+from community.privacy import InvalidPhoneNumberError, PhoneVault, mask_phone, normalize_phone
 
 
 @pytest.mark.parametrize("raw", ["414-555-0123", "(414) 555 0123", "+1 414 555 0123", "4145550123"])
@@ -17,7 +17,7 @@ def test_phone_numbers_normalise_to_e164(raw: str) -> None:
 
 @pytest.mark.parametrize("raw", ["", "12", "call me", "<script>", "9" * 60, "٤١٤٥٥٥٠١٢٣٤٥٦٧٨٩"])
 def test_bad_phone_numbers_get_a_clear_message(raw: str) -> None:
-    with pytest.raises(InvalidPhoneNumber, match="phone number"):
+    with pytest.raises(InvalidPhoneNumberError, match="phone number"):
         normalize_phone(raw)
 
 

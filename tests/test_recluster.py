@@ -26,7 +26,12 @@ def test_nearby_concerns_become_one_hotspot_and_strays_do_not(app) -> None:
     assert hotspot.status == HotspotStatus.NEW
     assert "5 concerns in 30 days" in hotspot.priority_reasons
     assert json.loads(hotspot.outline)["type"] == "Polygon"
-    assert db.session.scalar(sa.select(sa.func.count(Concern.id)).where(Concern.clustered_at.is_(None))) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Concern.id)).where(Concern.clustered_at.is_(None))
+        )
+        == 0
+    )
 
 
 def test_a_hotspot_keeps_its_id_and_owner_when_concerns_arrive(app, users) -> None:

@@ -33,8 +33,10 @@ def test_wrong_password_is_a_400_with_a_message(client, users) -> None:
 
 
 def test_sign_in_refuses_a_redirect_to_another_site(client, users) -> None:
-    response = client.post("/login?next=//evil.example/x",
-                           data={"email": "prosecutor@example.org", "password": "prosecutor-pass"})
+    response = client.post(
+        "/login?next=//evil.example/x",
+        data={"email": "prosecutor@example.org", "password": "prosecutor-pass"},
+    )
     assert response.headers["Location"] == "/staff/"
 
 
@@ -42,13 +44,21 @@ def test_prosecutor_assigns_and_resolves(client, users, hotspot_id) -> None:
     sign_in(client, "prosecutor@example.org", "prosecutor-pass")
     page = client.get("/staff/").get_data(as_text=True)
     assert "Drug activity near 3500 W Center St" in page
-    response = client.post(f"/staff/hotspots/{hotspot_id}/assign", data={
-        "assign-agency_id": agency("MPD-D3").id, "assign-role": "lead", "assign-reason": "D3"})
+    response = client.post(
+        f"/staff/hotspots/{hotspot_id}/assign",
+        data={
+            "assign-agency_id": agency("MPD-D3").id,
+            "assign-role": "lead",
+            "assign-reason": "D3",
+        },
+    )
     assert response.status_code == 302
     page = client.get(f"/staff/hotspots/{hotspot_id}").get_data(as_text=True)
     assert "Milwaukee Police District 3 — lead" in page
-    response = client.post(f"/staff/hotspots/{hotspot_id}/resolve",
-                           data={"resolve-reason": "owner evicted the tenants"})
+    response = client.post(
+        f"/staff/hotspots/{hotspot_id}/resolve",
+        data={"resolve-reason": "owner evicted the tenants"},
+    )
     assert response.status_code == 302
     assert db.session.get(Hotspot, hotspot_id).status == HotspotStatus.RESOLVED
 
@@ -63,8 +73,10 @@ def test_resident_text_is_escaped_on_the_hotspot_page(client, users, hotspot_id)
 @pytest.mark.parametrize("role", ["viewer", "agency_staff"])
 def test_roles_that_may_not_assign_get_403(client, users, hotspot_id, role) -> None:
     sign_in(client, users[role].email, f"{role}-pass")
-    response = client.post(f"/staff/hotspots/{hotspot_id}/assign", data={
-        "assign-agency_id": agency("MPD-D3").id, "assign-role": "lead"})
+    response = client.post(
+        f"/staff/hotspots/{hotspot_id}/assign",
+        data={"assign-agency_id": agency("MPD-D3").id, "assign-role": "lead"},
+    )
     assert response.status_code == 403
     assert db.session.get(Hotspot, hotspot_id).assignments == []
 
@@ -76,8 +88,10 @@ def test_agency_staff_see_only_their_agencys_hotspots(client, users, hotspot_id)
     assign(hotspot, agency("MPD-D3"), AssignmentRole.LEAD, users["prosecutor"])
     db.session.commit()
     assert client.get(f"/staff/hotspots/{hotspot_id}").status_code == 200
-    response = client.post(f"/staff/hotspots/{hotspot_id}/actions", data={
-        "action-agency_id": agency("MPD-D3").id, "action-kind": "site_visit"})
+    response = client.post(
+        f"/staff/hotspots/{hotspot_id}/actions",
+        data={"action-agency_id": agency("MPD-D3").id, "action-kind": "site_visit"},
+    )
     assert response.status_code == 302
     assert db.session.get(Hotspot, hotspot_id).status == HotspotStatus.IN_PROGRESS
 
@@ -86,15 +100,20 @@ def test_agency_staff_see_only_their_agencys_hotspots(client, users, hotspot_id)
     ("path", "data", "message"),
     [
         ("assign", {"assign-agency_id": "99999", "assign-role": "lead"}, "Not a valid choice"),
-        ("assign", {"assign-agency_id": "abc", "assign-role": "lead"}, "Agency: This field is required."),
+        (
+            "assign",
+            {"assign-agency_id": "abc", "assign-role": "lead"},
+            "Agency: This field is required.",
+        ),
         ("assign", {"assign-agency_id": "1", "assign-role": "boss"}, "Not a valid choice"),
         ("resolve", {"resolve-reason": ""}, "Say how the problem was resolved."),
         ("resolve", {"resolve-reason": "fixed"}, "Assign a lead agency before resolving."),
         ("actions", {"action-agency_id": "1", "action-kind": "site_visit"}, "Not a valid choice"),
     ],
 )
-def test_bad_staff_input_is_a_400_and_changes_nothing(client, users, hotspot_id, path, data,
-                                                      message) -> None:
+def test_bad_staff_input_is_a_400_and_changes_nothing(
+    client, users, hotspot_id, path, data, message
+) -> None:
     sign_in(client, "prosecutor@example.org", "prosecutor-pass")
     events = db.session.scalar(sa.select(sa.func.count(Event.id)))
     response = client.post(f"/staff/hotspots/{hotspot_id}/{path}", data=data)

@@ -46,8 +46,12 @@ def test_assign_lead_then_act_then_resolve_writes_history(hotspot, users) -> Non
     db.session.commit()
     assert hotspot.status == HotspotStatus.RESOLVED and hotspot.resolved_at is not None
     assert _events(hotspot) == [
-        ("assigned", None), ("status_changed", "assigned"), ("assigned", None),
-        ("action_logged", None), ("status_changed", "in_progress"), ("status_changed", "resolved"),
+        ("assigned", None),
+        ("status_changed", "assigned"),
+        ("assigned", None),
+        ("action_logged", None),
+        ("status_changed", "in_progress"),
+        ("status_changed", "resolved"),
     ]
 
 

@@ -28,7 +28,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
-def login():  # noqa: ANN201 - a Flask view
+def login():
     form = LoginForm()
     if form.is_submitted():
         if form.validate():
@@ -46,7 +46,7 @@ def login():  # noqa: ANN201 - a Flask view
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():  # noqa: ANN201 - a Flask view
+def logout():
     logout_user()
     flash("Signed out.")
     return redirect(url_for("public.home"))

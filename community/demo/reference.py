@@ -6,7 +6,10 @@ from community.extensions import db
 from community.models import Agency, AgencyKind, Category, CategoryGroup
 
 AGENCIES = [
-    *[(f"MPD-D{n}", f"Milwaukee Police District {n}", AgencyKind.POLICE, str(n)) for n in range(1, 8)],
+    *[
+        (f"MPD-D{n}", f"Milwaukee Police District {n}", AgencyKind.POLICE, str(n))
+        for n in range(1, 8)
+    ],
     ("DA-CPU", "District Attorney's Community Prosecution Unit", AgencyKind.PROSECUTOR, None),
     ("DNS", "Department of Neighborhood Services", AgencyKind.CITY, None),
     ("DPW", "Department of Public Works", AgencyKind.CITY, None),
@@ -23,13 +26,48 @@ CATEGORIES = [
     ("drug_activity", "Drug activity", "Venta de drogas", CategoryGroup.DRUGS_VICE, 4, None),
     ("prostitution", "Prostitution", "Prostitución", CategoryGroup.DRUGS_VICE, 3, None),
     ("loitering", "Loitering", "Merodeo", CategoryGroup.DRUGS_VICE, 2, None),
-    ("nuisance_property", "Nuisance property", "Propiedad problemática", CategoryGroup.PROPERTY, 3, "DNS"),
-    ("vacant_building", "Abandoned or vacant building", "Edificio abandonado", CategoryGroup.PROPERTY, 3, "DNS"),
-    ("illegal_dumping", "Illegal dumping", "Basura tirada ilegalmente", CategoryGroup.PROPERTY, 2, "DPW"),
+    (
+        "nuisance_property",
+        "Nuisance property",
+        "Propiedad problemática",
+        CategoryGroup.PROPERTY,
+        3,
+        "DNS",
+    ),
+    (
+        "vacant_building",
+        "Abandoned or vacant building",
+        "Edificio abandonado",
+        CategoryGroup.PROPERTY,
+        3,
+        "DNS",
+    ),
+    (
+        "illegal_dumping",
+        "Illegal dumping",
+        "Basura tirada ilegalmente",
+        CategoryGroup.PROPERTY,
+        2,
+        "DPW",
+    ),
     ("graffiti", "Graffiti", "Grafiti", CategoryGroup.PROPERTY, 1, "DPW"),
-    ("reckless_driving", "Speeding or reckless driving", "Exceso de velocidad", CategoryGroup.TRAFFIC, 4, None),
+    (
+        "reckless_driving",
+        "Speeding or reckless driving",
+        "Exceso de velocidad",
+        CategoryGroup.TRAFFIC,
+        4,
+        None,
+    ),
     ("noise", "Noise", "Ruido", CategoryGroup.QUALITY_OF_LIFE, 1, None),
-    ("streetlight_out", "Streetlight out", "Farola apagada", CategoryGroup.QUALITY_OF_LIFE, 1, "DPW"),
+    (
+        "streetlight_out",
+        "Streetlight out",
+        "Farola apagada",
+        CategoryGroup.QUALITY_OF_LIFE,
+        1,
+        "DPW",
+    ),
     ("other", "Other", "Otro", CategoryGroup.QUALITY_OF_LIFE, 1, "DA-CPU"),
 ]
 
@@ -47,10 +85,16 @@ def load_reference_data() -> dict[str, int]:
     existing = set(db.session.scalars(db.select(Category.code)))
     for code, name_en, name_es, group, severity, lead in CATEGORIES:
         if code not in existing:
-            db.session.add(Category(
-                code=code, name_en=name_en, name_es=name_es, group=group, severity=severity,
-                default_lead_agency_id=agencies[lead].id if lead else None,
-            ))
+            db.session.add(
+                Category(
+                    code=code,
+                    name_en=name_en,
+                    name_es=name_es,
+                    group=group,
+                    severity=severity,
+                    default_lead_agency_id=agencies[lead].id if lead else None,
+                )
+            )
             added["categories"] += 1
     db.session.commit()
     return added

@@ -42,13 +42,35 @@ DEMO_USERS = [
 
 # How residents' reports split across categories (not WIBR's crime mix).
 CATEGORY_WEIGHTS = {
-    "drug_activity": 22, "reckless_driving": 14, "illegal_dumping": 12, "vacant_building": 9,
-    "nuisance_property": 9, "shots_fired": 8, "loitering": 6, "noise": 5, "violent_crime": 4,
-    "streetlight_out": 4, "graffiti": 3, "prostitution": 2, "other": 2,
+    "drug_activity": 22,
+    "reckless_driving": 14,
+    "illegal_dumping": 12,
+    "vacant_building": 9,
+    "nuisance_property": 9,
+    "shots_fired": 8,
+    "loitering": 6,
+    "noise": 5,
+    "violent_crime": 4,
+    "streetlight_out": 4,
+    "graffiti": 3,
+    "prostitution": 2,
+    "other": 2,
 }
 ADDRESS_RE = re.compile(r"^\d+ [NSEW] ")
-STREET_TYPES = {"ST": "St", "AV": "Ave", "BL": "Blvd", "DR": "Dr", "PL": "Pl", "CT": "Ct",
-                "LA": "Ln", "TR": "Ter", "PK": "Pkwy", "RD": "Rd", "WA": "Way", "CR": "Cir"}
+STREET_TYPES = {
+    "ST": "St",
+    "AV": "Ave",
+    "BL": "Blvd",
+    "DR": "Dr",
+    "PL": "Pl",
+    "CT": "Ct",
+    "LA": "Ln",
+    "TR": "Ter",
+    "PK": "Pkwy",
+    "RD": "Rd",
+    "WA": "Way",
+    "CR": "Cir",
+}
 
 
 def create_demo_users(domain_agencies: dict[str, Agency]) -> None:
@@ -57,8 +79,12 @@ def create_demo_users(domain_agencies: dict[str, Agency]) -> None:
     for email, name, role, agency_code, password in DEMO_USERS:
         if email in existing:
             continue
-        user = User(email=email, name=name, role=role,
-                    agency_id=domain_agencies[agency_code].id if agency_code else None)
+        user = User(
+            email=email,
+            name=name,
+            role=role,
+            agency_id=domain_agencies[agency_code].id if agency_code else None,
+        )
         user.set_password(password)
         db.session.add(user)
     db.session.commit()
@@ -75,8 +101,9 @@ def resident_style(location: str, rng: np.random.Generator) -> str:
 
 def _incidents(city: CityPackage) -> pd.DataFrame:
     spec = city.manifest["incidents"]
-    frame = pd.read_csv(city.path / spec["file"], usecols=["Location", "RoughX", "RoughY",
-                                                             spec["lon"], spec["lat"]])
+    frame = pd.read_csv(
+        city.path / spec["file"], usecols=["Location", "RoughX", "RoughY", spec["lon"], spec["lat"]]
+    )
     frame = frame.dropna()
     return frame[frame["Location"].str.match(ADDRESS_RE)].reset_index(drop=True)
 
@@ -98,8 +125,9 @@ def _pick_locations(frame: pd.DataFrame, count: int, rng: np.random.Generator) -
     return picks[:count]
 
 
-def seed_concerns(city: CityPackage, vault: PhoneVault, count: int, seed: int,
-                  now: datetime | None = None) -> list[int]:
+def seed_concerns(
+    city: CityPackage, vault: PhoneVault, count: int, seed: int, now: datetime | None = None
+) -> list[int]:
     """Insert `count` concerns over the last 90 days; returns their ids (not yet located)."""
     now = now or utcnow()
     rng = np.random.default_rng(seed)
@@ -109,17 +137,24 @@ def seed_concerns(city: CityPackage, vault: PhoneVault, count: int, seed: int,
     for location, code in _pick_locations(_incidents(city), count, rng):
         language = "es" if rng.random() < 0.12 else "en"
         text = str(rng.choice(TEXTS[code][language])).format(addr=resident_style(location, rng))
-        source = rng.choice([ConcernSource.SMS, ConcernSource.WEB, ConcernSource.OPEN311],
-                            p=[0.55, 0.40, 0.05])
+        source = rng.choice(
+            [ConcernSource.SMS, ConcernSource.WEB, ConcernSource.OPEN311], p=[0.55, 0.40, 0.05]
+        )
         concern = Concern(
-            case_number=_free_case_number(city.case_prefix), text=text,
-            category_id=categories[code].id, source=ConcernSource(source), language=language,
-            reported_at=now - timedelta(days=float(rng.uniform(0, 89)), minutes=int(rng.integers(60))),
+            case_number=_free_case_number(city.case_prefix),
+            text=text,
+            category_id=categories[code].id,
+            source=ConcernSource(source),
+            language=language,
+            reported_at=now
+            - timedelta(days=float(rng.uniform(0, 89)), minutes=int(rng.integers(60))),
             resident=residents[int(rng.integers(len(residents)))] if source == "sms" else None,
         )
         db.session.add(concern)
         db.session.flush()
-        history.record(EventKind.CREATED, "resident", concern_id=concern.id, data={"source": source})
+        history.record(
+            EventKind.CREATED, "resident", concern_id=concern.id, data={"source": source}
+        )
         ids.append(concern.id)
     db.session.commit()
     return ids
@@ -136,8 +171,12 @@ def _demo_resident(vault: PhoneVault, index: int) -> Resident:
     phone = f"+1414555{index:04d}"  # 555 numbers: fictional, never a real resident
     resident = db.session.scalar(db.select(Resident).filter_by(phone_hash=vault.lookup_hash(phone)))
     if resident is None:
-        resident = Resident(phone_encrypted=vault.encrypt(phone), phone_hash=vault.lookup_hash(phone),
-                            phone_last4=phone[-4:], language="en")
+        resident = Resident(
+            phone_encrypted=vault.encrypt(phone),
+            phone_hash=vault.lookup_hash(phone),
+            phone_last4=phone[-4:],
+            language="en",
+        )
         db.session.add(resident)
     return resident
 
@@ -150,13 +189,21 @@ def work_some_hotspots(seed: int) -> None:
     ranked = db.session.scalars(db.select(Hotspot).order_by(Hotspot.priority.desc())).all()
     for rank, hotspot in enumerate(ranked[: int(len(ranked) * 0.7)]):
         lead = _lead_for(hotspot, agencies)
-        assign(hotspot, lead, AssignmentRole.LEAD, prosecutor, "demo: routed by category and district")
+        assign(
+            hotspot, lead, AssignmentRole.LEAD, prosecutor, "demo: routed by category and district"
+        )
         if lead.code != "DA-CPU":
             assign(hotspot, agencies["DA-CPU"], AssignmentRole.PARTNER, prosecutor, None)
         if rank % 3 != 2:
             kind = ActionKind.NUISANCE_LETTER if lead.code == "DNS" else ActionKind.DIRECTED_PATROL
-            log_action(hotspot, lead, kind, prosecutor, "demo action",
-                       "An officer visited and spoke with neighbours.")
+            log_action(
+                hotspot,
+                lead,
+                kind,
+                prosecutor,
+                "demo action",
+                "An officer visited and spoke with neighbours.",
+            )
         if rank % 5 == 4 and rng.random() < 0.8:
             resolve(hotspot, prosecutor, "demo: owner evicted the tenants; activity stopped")
     db.session.commit()

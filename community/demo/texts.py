@@ -16,7 +16,10 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         ],
     },
     "shots_fired": {
-        "en": ["shots fired near {addr} around 11pm", "heard about 6 gunshots by {addr} last night"],
+        "en": [
+            "shots fired near {addr} around 11pm",
+            "heard about 6 gunshots by {addr} last night",
+        ],
         "es": ["escuchamos disparos cerca de {addr} anoche"],
     },
     "violent_crime": {
@@ -36,13 +39,17 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "es": ["la casa en {addr} es un problema, gente entrando y saliendo toda la noche"],
     },
     "vacant_building": {
-        "en": ["abandoned house at {addr}, doors open and people sleeping inside",
-               "vacant building {addr} boarded up but someone broke in"],
+        "en": [
+            "abandoned house at {addr}, doors open and people sleeping inside",
+            "vacant building {addr} boarded up but someone broke in",
+        ],
         "es": ["casa abandonada en {addr}, la puerta está abierta"],
     },
     "illegal_dumping": {
-        "en": ["someone dumped tires and a couch in the alley behind {addr}",
-               "mattresses and trash dumped at {addr} again"],
+        "en": [
+            "someone dumped tires and a couch in the alley behind {addr}",
+            "mattresses and trash dumped at {addr} again",
+        ],
         "es": ["tiraron basura y llantas en el callejón detrás de {addr}"],
     },
     "graffiti": {
@@ -50,8 +57,10 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "es": ["grafiti en el garaje de {addr}"],
     },
     "reckless_driving": {
-        "en": ["cars speeding and drag racing past {addr} every evening",
-               "reckless driving near {addr}, almost hit a kid"],
+        "en": [
+            "cars speeding and drag racing past {addr} every evening",
+            "reckless driving near {addr}, almost hit a kid",
+        ],
         "es": ["carros a exceso de velocidad frente a {addr}"],
     },
     "noise": {

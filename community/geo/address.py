@@ -226,7 +226,7 @@ class AddressIndex:
         order = np.lexsort((np.arange(len(frame)), frame["suffix"].to_numpy() != ""))
         keys = frame["number"].astype(str) + "|" + frame["street"]
         self._rows: dict[str, list[int]] = {}
-        for row, key in zip(order.tolist(), keys.to_numpy()[order].tolist()):
+        for row, key in zip(order.tolist(), keys.to_numpy()[order].tolist(), strict=False):
             self._rows.setdefault(key, []).append(row)
         self.streets: frozenset[str] = frozenset(frame["street"].unique().tolist())
         self.known_streets: frozenset[str] = self.streets | {

@@ -38,7 +38,7 @@ class AreaLocator:
         points = shapely.points(lons[ok], lats[ok])
         point_idx, shape_idx = self._tree.query(points, predicate="intersects")
         order = np.lexsort((shape_idx, point_idx))  # by point, then by shape order
-        for p, s in zip(point_idx[order].tolist(), shape_idx[order].tolist()):
+        for p, s in zip(point_idx[order].tolist(), shape_idx[order].tolist(), strict=False):
             shape = self.shapes[s]
             result[positions[p]].setdefault(shape.kind, shape.code)
         return result

@@ -68,7 +68,7 @@ def _load_city(path: str) -> CityPackage:
     except (OSError, json.JSONDecodeError) as exc:
         raise ValueError(f"cannot read {manifest_path}: {exc}") from exc
     if not isinstance(manifest, dict):
-        raise ValueError(f"{manifest_path}: expected a JSON object")  # noqa: TRY004 (contract)
+        raise ValueError(f"{manifest_path}: expected a JSON object")
     missing = [key for key in _REQUIRED if key not in manifest]
     if missing:
         raise ValueError(f"{manifest_path}: missing keys {', '.join(missing)}")

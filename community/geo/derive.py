@@ -34,7 +34,7 @@ def derive_police_districts(
     incidents = incidents[(incidents[ward_column] != "") & (incidents[district_column] != "")]
     ward_codes = incidents[ward_column].str.strip().str.zfill(width)
     votes: dict[str, Counter[str]] = {}
-    for ward, district in zip(ward_codes, incidents[district_column].str.strip()):
+    for ward, district in zip(ward_codes, incidents[district_column].str.strip(), strict=False):
         votes.setdefault(ward, Counter())[district] += 1
 
     def majority(counter: Counter[str]) -> str:

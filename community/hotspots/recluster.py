@@ -77,7 +77,8 @@ def _clusters(concerns: list[Concern]) -> list[list[Concern]]:
     city = current_city()
     x, y = to_metres(city, np.array([c.lon for c in concerns]), np.array([c.lat for c in concerns]))
     labels = cluster_points(
-        x, y,
+        x,
+        y,
         eps_m=current_app.config["CLUSTER_EPS_M"],
         min_samples=current_app.config["CLUSTER_MIN_SAMPLES"],
     )
@@ -103,9 +104,7 @@ def _match(clusters: list[list[Concern]], members: dict[int, set[int]]) -> dict[
     hotspots = {
         h.id: h
         for h in db.session.scalars(
-            db.select(Hotspot).where(
-                Hotspot.id.in_(members), Hotspot.status.in_(HOTSPOT_MATCHABLE)
-            )
+            db.select(Hotspot).where(Hotspot.id.in_(members), Hotspot.status.in_(HOTSPOT_MATCHABLE))
         )
     }
     pairs = []
@@ -131,7 +130,9 @@ def _new_hotspot(members: list[Concern], now: datetime) -> Hotspot:
     db.session.add(hotspot)
     db.session.flush()
     history.record(
-        EventKind.CREATED, None, hotspot_id=hotspot.id,
+        EventKind.CREATED,
+        None,
+        hotspot_id=hotspot.id,
         data={"concerns": [c.id for c in members]},
     )
     return hotspot
@@ -167,7 +168,9 @@ def _refresh(hotspot: Hotspot, now: datetime) -> None:
     place = Counter(c.location_label for c in members if c.location_label).most_common(1)
     category = next(c.category for c in members if c.category_id == top_category)
     hotspot.label = f"{category.name_en} near {place[0][0]}" if place else category.name_en
-    facts = [ConcernFacts(c.reported_at, c.category.severity, str(c.category.group)) for c in members]
+    facts = [
+        ConcernFacts(c.reported_at, c.category.severity, str(c.category.group)) for c in members
+    ]
     hotspot.priority, hotspot.priority_reasons = score(facts, now)
 
 

@@ -18,14 +18,20 @@ class ReportForm(FlaskForm):
         _l("Where? An address, a block or cross streets"),
         validators=[DataRequired(_l("Tell us where it is happening.")), Length(max=300)],
     )
-    occurred = StringField(_l("When does it happen? (optional)"), validators=[Optional(), Length(max=200)])
-    phone = StringField(_l("Phone number for text updates (optional)"), validators=[Optional(), Length(max=40)])
+    occurred = StringField(
+        _l("When does it happen? (optional)"), validators=[Optional(), Length(max=200)]
+    )
+    phone = StringField(
+        _l("Phone number for text updates (optional)"), validators=[Optional(), Length(max=40)]
+    )
     consent = BooleanField(_l("Yes, text me updates about this case. Reply STOP to end."))
 
     def validate(self, extra_validators: dict | None = None) -> bool:
         """Also require consent when a phone number is given."""
         ok = super().validate(extra_validators)
         if self.phone.data and not self.consent.data:
-            self.consent.errors.append(_l("Tick the box to agree to text updates, or leave the phone empty."))
+            self.consent.errors.append(
+                _l("Tick the box to agree to text updates, or leave the phone empty.")
+            )
             ok = False
         return ok

@@ -23,7 +23,7 @@ def _category_choices(lang: str) -> list[tuple[str, str]]:
 
 @bp.route("/report", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
-def report():  # noqa: ANN201 - a Flask view
+def report():
     lang = str(get_locale())
     form = ReportForm()
     form.category.choices = _category_choices(lang)
@@ -51,7 +51,7 @@ def report():  # noqa: ANN201 - a Flask view
 
 
 @bp.route("/report/<case_number>")
-def submitted(case_number: str):  # noqa: ANN201 - a Flask view
+def submitted(case_number: str):
     concern = db.session.scalar(db.select(Concern).filter_by(case_number=case_number))
     if concern is None:
         abort(404)

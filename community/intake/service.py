@@ -59,7 +59,9 @@ def submit_concern(data: ConcernInput) -> Concern:
         raise IntakeError("text", "Tell us what is happening.")
     if len(text) > limit:
         raise IntakeError("text", f"Please keep the description under {limit} characters.")
-    category = db.session.scalar(db.select(Category).filter_by(code=data.category_code, active=True))
+    category = db.session.scalar(
+        db.select(Category).filter_by(code=data.category_code, active=True)
+    )
     if category is None:
         raise IntakeError("category", "Choose what kind of problem this is.")
     resident = _resident_for(data.phone, data.language) if data.phone else None

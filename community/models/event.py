@@ -41,9 +41,7 @@ class Event(Base):
     data: Mapped[dict | None] = mapped_column(sa.JSON)
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "concern_id IS NOT NULL OR hotspot_id IS NOT NULL", name="has_subject"
-        ),
+        sa.CheckConstraint("concern_id IS NOT NULL OR hotspot_id IS NOT NULL", name="has_subject"),
     )
 
 
@@ -52,10 +50,10 @@ class AppendOnlyError(RuntimeError):
 
 
 @sa.event.listens_for(Event, "before_update")
-def _refuse_update(mapper, connection, target) -> None:  # noqa: ANN001 - SQLAlchemy hook
+def _refuse_update(mapper, connection, target) -> None:
     raise AppendOnlyError("events are append-only")
 
 
 @sa.event.listens_for(Event, "before_delete")
-def _refuse_delete(mapper, connection, target) -> None:  # noqa: ANN001 - SQLAlchemy hook
+def _refuse_delete(mapper, connection, target) -> None:
     raise AppendOnlyError("events are append-only")

@@ -55,7 +55,7 @@ class Hotspot(Base):
     actions = relationship("Action", back_populates="hotspot", order_by="Action.occurred_at")
 
     @property
-    def lead(self):  # noqa: ANN201 - returns Assignment | None; avoids a model import cycle
+    def lead(self):
         """The active lead assignment, if any."""
         return next(
             (a for a in self.assignments if a.active and a.role == "lead"),

@@ -30,8 +30,15 @@ def locate_concern(concern_id: int) -> bool:
         _mark_unplaced(concern)
         db.session.commit()
         return False
-    place_concern(concern, place.lat, place.lon, LocationKind(place.kind), place.label,
-                  place.confidence, actor=None)
+    place_concern(
+        concern,
+        place.lat,
+        place.lon,
+        LocationKind(place.kind),
+        place.label,
+        place.confidence,
+        actor=None,
+    )
     db.session.commit()
     return True
 
@@ -59,7 +66,9 @@ def place_concern(
         code = codes.get(kind_name)
         setattr(concern, column, ids.get((kind_name, code)) if code else None)
     history.record(
-        EventKind.LOCATED, actor, concern_id=concern.id,
+        EventKind.LOCATED,
+        actor,
+        concern_id=concern.id,
         data={"kind": str(kind), "label": label, "confidence": round(confidence, 3)},
     )
     transition_concern(concern, ConcernStatus.OPEN, actor, f"located: {label}")

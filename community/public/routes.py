@@ -10,13 +10,13 @@ bp = Blueprint("public", __name__)
 
 
 @bp.route("/")
-def home():  # noqa: ANN201 - a Flask view
+def home():
     return render_template("public/home.html")
 
 
 @bp.route("/healthz")
 @limiter.exempt
-def healthz():  # noqa: ANN201 - a Flask view
+def healthz():
     """200 when the database answers; 503 otherwise."""
     try:
         db.session.execute(db.text("SELECT 1"))

@@ -12,7 +12,8 @@ from community.models import ActionKind, AssignmentRole
 class AssignForm(FlaskForm):
     agency_id = SelectField("Agency", coerce=int, validators=[DataRequired()])
     role = SelectField(
-        "Role", choices=[(r.value, r.value.title()) for r in AssignmentRole],
+        "Role",
+        choices=[(r.value, r.value.title()) for r in AssignmentRole],
         validators=[DataRequired()],
     )
     reason = TextAreaField("Why (optional)", validators=[Optional(), Length(max=1000)])
@@ -26,7 +27,9 @@ class ActionForm(FlaskForm):
         validators=[DataRequired()],
     )
     notes = TextAreaField("Staff notes", validators=[Optional(), Length(max=4000)])
-    public_note = TextAreaField("Public note (residents see this)", validators=[Optional(), Length(max=500)])
+    public_note = TextAreaField(
+        "Public note (residents see this)", validators=[Optional(), Length(max=500)]
+    )
 
 
 class ResolveForm(FlaskForm):

@@ -29,7 +29,7 @@ WORKERS = (Role.ADMIN, Role.PROSECUTOR, Role.AGENCY_STAFF)
 
 @bp.route("/")
 @roles_required(*STAFF)
-def hotspots():  # noqa: ANN201 - a Flask view
+def hotspots():
     status = request.args.get("status", "active")
     query = db.select(Hotspot).order_by(Hotspot.priority.desc(), Hotspot.id)
     if status == "active":
@@ -39,7 +39,9 @@ def hotspots():  # noqa: ANN201 - a Flask view
     elif status != "all":
         abort(400, description="Unknown status filter.")
     if current_user.role == Role.AGENCY_STAFF:
-        query = query.where(Hotspot.assignments.any(agency_id=current_user.agency_id, ended_at=None))
+        query = query.where(
+            Hotspot.assignments.any(agency_id=current_user.agency_id, ended_at=None)
+        )
     rows = db.session.scalars(query.limit(200)).all()
     return render_template("staff/hotspots.html", hotspots=rows, status=status)
 
@@ -65,11 +67,14 @@ def _forms(hotspot: Hotspot) -> dict:
     else:
         assigned = {a.agency_id for a in hotspot.assignments if a.active}
         action_form.agency_id.choices = [c for c in choices if c[0] in assigned]
-    return {"assign_form": assign_form, "action_form": action_form,
-            "resolve_form": ResolveForm(prefix="resolve")}
+    return {
+        "assign_form": assign_form,
+        "action_form": action_form,
+        "resolve_form": ResolveForm(prefix="resolve"),
+    }
 
 
-def _page(hotspot: Hotspot, forms: dict | None = None, code: int = 200):  # noqa: ANN202
+def _page(hotspot: Hotspot, forms: dict | None = None, code: int = 200):
     events = db.session.scalars(
         db.select(Event).filter_by(hotspot_id=hotspot.id).order_by(Event.created_at, Event.id)
     ).all()
@@ -80,11 +85,11 @@ def _page(hotspot: Hotspot, forms: dict | None = None, code: int = 200):  # noqa
 
 @bp.route("/hotspots/<int:hotspot_id>")
 @roles_required(*STAFF)
-def hotspot(hotspot_id: int):  # noqa: ANN201 - a Flask view
+def hotspot(hotspot_id: int):
     return _page(_hotspot_or_404(hotspot_id))
 
 
-def _apply(hotspot: Hotspot, forms: dict, form_name: str, change):  # noqa: ANN001, ANN202
+def _apply(hotspot: Hotspot, forms: dict, form_name: str, change):
     """Validate one form, apply the change, commit; 400 with the reasons otherwise."""
     form = forms[form_name]
     if not form.validate_on_submit():
@@ -102,7 +107,7 @@ def _apply(hotspot: Hotspot, forms: dict, form_name: str, change):  # noqa: ANN0
 
 @bp.route("/hotspots/<int:hotspot_id>/assign", methods=["POST"])
 @roles_required(*TRIAGERS)
-def assign_agency(hotspot_id: int):  # noqa: ANN201 - a Flask view
+def assign_agency(hotspot_id: int):
     hotspot = _hotspot_or_404(hotspot_id)
 
     def change(form: AssignForm) -> str:
@@ -115,13 +120,19 @@ def assign_agency(hotspot_id: int):  # noqa: ANN201 - a Flask view
 
 @bp.route("/hotspots/<int:hotspot_id>/actions", methods=["POST"])
 @roles_required(*WORKERS)
-def add_action(hotspot_id: int):  # noqa: ANN201 - a Flask view
+def add_action(hotspot_id: int):
     hotspot = _hotspot_or_404(hotspot_id)
 
     def change(form: ActionForm) -> str:
         agency = db.session.get(Agency, form.agency_id.data)
-        log_action(hotspot, agency, ActionKind(form.kind.data), current_user,
-                   form.notes.data or None, form.public_note.data or None)
+        log_action(
+            hotspot,
+            agency,
+            ActionKind(form.kind.data),
+            current_user,
+            form.notes.data or None,
+            form.public_note.data or None,
+        )
         return "Action logged."
 
     return _apply(hotspot, _forms(hotspot), "action_form", change)
@@ -129,10 +140,12 @@ def add_action(hotspot_id: int):  # noqa: ANN201 - a Flask view
 
 @bp.route("/hotspots/<int:hotspot_id>/resolve", methods=["POST"])
 @roles_required(*WORKERS)
-def resolve_hotspot(hotspot_id: int):  # noqa: ANN201 - a Flask view
+def resolve_hotspot(hotspot_id: int):
     hotspot = _hotspot_or_404(hotspot_id)
     lead = hotspot.lead
-    if current_user.role == Role.AGENCY_STAFF and (lead is None or lead.agency_id != current_user.agency_id):
+    if current_user.role == Role.AGENCY_STAFF and (
+        lead is None or lead.agency_id != current_user.agency_id
+    ):
         abort(403, description="Only the lead agency or a prosecutor can resolve this hotspot.")
 
     def change(form: ResolveForm) -> str:

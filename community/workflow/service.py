@@ -34,8 +34,12 @@ def transition_concern(
     if not can_transition(concern.status, target):
         raise WorkflowError(f"A concern that is {concern.status} cannot become {target}.")
     history.record(
-        EventKind.STATUS_CHANGED, actor, concern_id=concern.id,
-        from_status=concern.status, to_status=target, reason=reason,
+        EventKind.STATUS_CHANGED,
+        actor,
+        concern_id=concern.id,
+        from_status=concern.status,
+        to_status=target,
+        reason=reason,
     )
     concern.status = target
 
@@ -49,8 +53,12 @@ def transition_hotspot(
     if not can_transition(hotspot.status, target):
         raise WorkflowError(f"A hotspot that is {hotspot.status} cannot become {target}.")
     history.record(
-        EventKind.STATUS_CHANGED, actor, hotspot_id=hotspot.id,
-        from_status=hotspot.status, to_status=target, reason=reason,
+        EventKind.STATUS_CHANGED,
+        actor,
+        hotspot_id=hotspot.id,
+        from_status=hotspot.status,
+        to_status=target,
+        reason=reason,
     )
     hotspot.status = target
     hotspot.resolved_at = utcnow() if target == HotspotStatus.RESOLVED else hotspot.resolved_at
@@ -65,7 +73,10 @@ def assign(
 ) -> Assignment:
     """Make an agency the lead (handing off from the previous lead) or a partner."""
     if hotspot.status not in (
-        HotspotStatus.NEW, HotspotStatus.TRIAGED, HotspotStatus.ASSIGNED, HotspotStatus.IN_PROGRESS
+        HotspotStatus.NEW,
+        HotspotStatus.TRIAGED,
+        HotspotStatus.ASSIGNED,
+        HotspotStatus.IN_PROGRESS,
     ):
         raise WorkflowError(f"A hotspot that is {hotspot.status} cannot be assigned.")
     active = [a for a in hotspot.assignments if a.active]
@@ -83,7 +94,10 @@ def assign(
     )
     db.session.add(assignment)
     history.record(
-        kind, actor, hotspot_id=hotspot.id, reason=reason,
+        kind,
+        actor,
+        hotspot_id=hotspot.id,
+        reason=reason,
         data={"agency_id": agency.id, "agency": agency.name, "role": str(role)},
     )
     if role == AssignmentRole.LEAD and hotspot.status in (HotspotStatus.NEW, HotspotStatus.TRIAGED):
@@ -103,12 +117,18 @@ def log_action(
     if not any(a.active and a.agency_id == agency.id for a in hotspot.assignments):
         raise WorkflowError(f"{agency.name} is not assigned to this hotspot.")
     action = Action(
-        hotspot=hotspot, agency_id=agency.id, user_id=actor.id, kind=kind,
-        notes=notes, public_note=public_note,
+        hotspot=hotspot,
+        agency_id=agency.id,
+        user_id=actor.id,
+        kind=kind,
+        notes=notes,
+        public_note=public_note,
     )
     db.session.add(action)
     history.record(
-        EventKind.ACTION_LOGGED, actor, hotspot_id=hotspot.id,
+        EventKind.ACTION_LOGGED,
+        actor,
+        hotspot_id=hotspot.id,
         data={"agency": agency.name, "kind": str(kind)},
     )
     if hotspot.status == HotspotStatus.ASSIGNED:

@@ -28,7 +28,7 @@ def test_load_city_reads_manifest(city):
 
 
 def test_load_city_errors(tmp_path):
-    with pytest.raises(ValueError, match="no city.json"):
+    with pytest.raises(ValueError, match=r"no city\.json"):
         load_city(tmp_path)
     (tmp_path / "city.json").write_text("{not json")
     with pytest.raises(ValueError, match="cannot read"):
