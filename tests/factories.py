@@ -38,6 +38,8 @@ class UserFactory(_Base):
     @factory.post_generation
     def password(self, create: bool, value: str | None, **kwargs: object) -> None:
         self.set_password(value or "secret-pass")
+        if create:
+            db.session.commit()  # factory_boy saved before this hook ran
 
 
 class ConcernFactory(_Base):

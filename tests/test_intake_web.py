@@ -118,3 +118,23 @@ def test_unknown_case_and_page_are_404_pages(client) -> None:
 
 def test_health_check(client) -> None:
     assert client.get("/healthz").json == {"status": "ok", "database": True}
+
+
+def test_a_double_submitted_form_makes_one_concern(client) -> None:
+    key = "0123456789abcdef0123456789abcdef"
+    first = client.post("/report", data={**GOOD, "submission": key})
+    second = client.post("/report", data={**GOOD, "submission": key})
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert _count(Concern) == 1
+
+
+def test_a_tampered_submission_key_is_refused(client) -> None:
+    response = client.post("/report", data={**GOOD, "submission": "'; DROP TABLE concern;--"})
+    assert response.status_code == 400 and _count(Concern) == 0
+
+
+def test_each_form_page_carries_a_fresh_submission_key(client) -> None:
+    pages = [client.get("/report").get_data(as_text=True) for _ in range(2)]
+    keys = [page.split('name="submission" type="hidden" value="')[1][:32] for page in pages]
+    assert keys[0] != keys[1]

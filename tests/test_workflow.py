@@ -86,3 +86,18 @@ def test_the_same_agency_cannot_be_assigned_twice(hotspot, users) -> None:
     assign(hotspot, agency("DNS"), AssignmentRole.PARTNER, users["prosecutor"])
     with pytest.raises(WorkflowError, match="already the partner"):
         assign(hotspot, agency("DNS"), AssignmentRole.PARTNER, users["prosecutor"])
+
+
+def test_concurrent_edits_of_a_hotspot_do_not_overwrite_each_other(hotspot, users) -> None:
+    from sqlalchemy.orm import Session
+    from sqlalchemy.orm.exc import StaleDataError
+
+    with Session(db.engine) as other:  # a second staff member's request
+        theirs = other.get(Hotspot, hotspot.id)
+        theirs.status = HotspotStatus.TRIAGED
+        other.commit()
+    assign(hotspot, agency("MPD-D3"), AssignmentRole.LEAD, users["prosecutor"])
+    with pytest.raises(StaleDataError):
+        db.session.commit()
+    db.session.rollback()
+    assert db.session.get(Hotspot, hotspot.id).status == HotspotStatus.TRIAGED

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+import uuid
+
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 
 class ReportForm(FlaskForm):
+    # One key per form page: a double-click or a re-sent POST makes one concern, not two.
+    submission = HiddenField(
+        default=lambda: uuid.uuid4().hex,
+        validators=[Optional(), Regexp(r"^[0-9a-f]{32}$", message=_l("Reload the page."))],
+    )
     category = SelectField(_l("What kind of problem?"), validators=[DataRequired()])
     text = TextAreaField(
         _l("What is happening?"),

@@ -39,6 +39,7 @@ def report():
                         language=lang,
                         phone=form.phone.data or None,
                         occurred_text=form.occurred.data or None,
+                        intake_key=f"web:{form.submission.data}" if form.submission.data else None,
                     )
                 )
             except IntakeError as error:

@@ -43,6 +43,7 @@ class ConcernInput:
     language: str = "en"
     phone: str | None = None
     occurred_text: str | None = None
+    intake_key: str | None = None  # same key twice = the same delivery
 
 
 def clean_text(value: str | None, limit: int) -> str:
@@ -52,7 +53,13 @@ def clean_text(value: str | None, limit: int) -> str:
 
 
 def submit_concern(data: ConcernInput) -> Concern:
-    """Validate and save a concern with a fresh case number; raises IntakeError on bad input."""
+    """Validate and save a concern with a fresh case number; raises IntakeError on bad input.
+
+    A delivery whose intake_key was seen before returns the concern it made the first time.
+    """
+    already = _by_intake_key(data.intake_key)
+    if already is not None:
+        return already
     limit = current_app.config["CONCERN_TEXT_MAX"]
     text = clean_text(data.text, limit + 1)
     if not text:
@@ -76,12 +83,16 @@ def submit_concern(data: ConcernInput) -> Concern:
             source=data.source,
             language=data.language if data.language in ("en", "es") else "en",
             resident=resident,
+            intake_key=data.intake_key,
         )
         try:
             with db.session.begin_nested():
                 db.session.add(concern)
                 db.session.flush()
         except IntegrityError:
+            already = _by_intake_key(data.intake_key)
+            if already is not None:  # the same delivery, saved by a concurrent request
+                return already
             continue  # case number collision: draw another
         history.record(
             EventKind.CREATED, "resident", concern_id=concern.id, data={"source": str(data.source)}
@@ -90,6 +101,12 @@ def submit_concern(data: ConcernInput) -> Concern:
         return concern
     db.session.rollback()
     raise RuntimeError("could not draw a free case number")
+
+
+def _by_intake_key(key: str | None) -> Concern | None:
+    if not key:
+        return None
+    return db.session.scalar(db.select(Concern).filter_by(intake_key=key))
 
 
 def _resident_for(raw_phone: str, language: str) -> Resident:

@@ -50,6 +50,9 @@ class Concern(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_number: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    # What makes a delivery unique (a web form's one-time key, an SMS MessageSid): a retried
+    # or double-clicked submission finds the concern it already made instead of a second one.
+    intake_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     text: Mapped[str] = mapped_column(sa.Text)
     location_text: Mapped[str | None] = mapped_column(sa.Text)  # where, in the resident's words
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("category.id"), index=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from community.auth.session import roles_required
 from community.extensions import db
@@ -96,11 +97,18 @@ def _apply(hotspot: Hotspot, forms: dict, form_name: str, change):
         return _page(hotspot, forms, 400)
     try:
         message = change(form)
+        db.session.commit()
     except WorkflowError as error:
         db.session.rollback()
         form.form_errors.append(str(error))
         return _page(hotspot, forms, 400)
-    db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        form.form_errors.append(
+            "Someone else changed this hotspot while you were working. "
+            "Your change was not saved: check the page and try again."
+        )
+        return _page(db.session.get(Hotspot, hotspot.id), forms, 409)
     flash(message)
     return redirect(url_for("staff.hotspot", hotspot_id=hotspot.id))
 

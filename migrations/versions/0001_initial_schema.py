@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 21:39:30.237111
+Create Date: 2026-11-28 21:49:12.960015
 
 """
 from alembic import op
@@ -102,6 +102,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_hotspot_category_id_category')),
     sa.ForeignKeyConstraint(['merged_into_id'], ['hotspot.id'], name=op.f('fk_hotspot_merged_into_id_hotspot')),
     sa.ForeignKeyConstraint(['neighborhood_id'], ['area.id'], name=op.f('fk_hotspot_neighborhood_id_area')),
@@ -153,6 +154,7 @@ def upgrade():
     op.create_table('concern',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_number', sa.String(length=16), nullable=False),
+    sa.Column('intake_key', sa.String(length=64), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('location_text', sa.Text(), nullable=True),
     sa.Column('category_id', sa.Integer(), nullable=False),
@@ -187,7 +189,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_concern_resident_id_resident')),
     sa.ForeignKeyConstraint(['ward_id'], ['area.id'], name=op.f('fk_concern_ward_id_area')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_concern')),
-    sa.UniqueConstraint('case_number', name=op.f('uq_concern_case_number'))
+    sa.UniqueConstraint('case_number', name=op.f('uq_concern_case_number')),
+    sa.UniqueConstraint('intake_key', name=op.f('uq_concern_intake_key'))
     )
     with op.batch_alter_table('concern', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_concern_category_id'), ['category_id'], unique=False)
