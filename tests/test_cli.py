@@ -17,7 +17,7 @@ from community.models import (
 )
 
 
-def _count(model) -> int:  # noqa: ANN001
+def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 

@@ -48,8 +48,9 @@ def test_resident_reports_and_prosecutor_resolves_the_hotspot(tab: Tab) -> None:
     page = tab.page
 
     # 1. A resident reports drug activity, with markup in the text, and gets a case number.
-    first = report_concern(page, f"{HOSTILE} people selling drugs out of the blue house",
-                           ADDRESSES[0])
+    first = report_concern(
+        page, f"{HOSTILE} people selling drugs out of the blue house", ADDRESSES[0]
+    )
     tab.screenshot("01-resident-thank-you")
 
     # 2. Neighbours report the same place; the fourth report makes it a hotspot.

@@ -43,9 +43,15 @@ def test_locate_many_agrees_with_wibr(locator, incidents):
     lats = incidents.lat.astype(float).to_numpy()
     found = locator.locate_many(lons, lats)
     assert len(found) == len(incidents)
-    ald = np.mean([f.get("aldermanic_district") == a for f, a in zip(found, incidents.ALD, strict=False)])
-    ward = np.mean([f.get("ward") == w.zfill(4) for f, w in zip(found, incidents.WARD, strict=False)])
-    police = np.mean([f.get("police_district") == p for f, p in zip(found, incidents.POLICE, strict=False)])
+    ald = np.mean(
+        [f.get("aldermanic_district") == a for f, a in zip(found, incidents.ALD, strict=False)]
+    )
+    ward = np.mean(
+        [f.get("ward") == w.zfill(4) for f, w in zip(found, incidents.WARD, strict=False)]
+    )
+    police = np.mean(
+        [f.get("police_district") == p for f, p in zip(found, incidents.POLICE, strict=False)]
+    )
     assert ald > 0.97
     assert ward > 0.85  # some WIBR ward codes predate the 2021 plan
     assert police > 0.94  # derived layer, see SOURCES.md
