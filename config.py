@@ -67,6 +67,8 @@ class Config:
         self.CLUSTER_MIN_SAMPLES = int(_env_number("CLUSTER_MIN_SAMPLES", 3))
         self.CLUSTER_WINDOW_DAYS = int(_env_number("CLUSTER_WINDOW_DAYS", 90))
         self.CONCERN_TEXT_MAX = int(_env_number("CONCERN_TEXT_MAX", 2000))
+        # Largest request body accepted (413 above it): room for a photo, never a flood.
+        self.MAX_CONTENT_LENGTH = int(_env_number("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "600 per hour")
         self.TRUSTED_PROXIES = int(_env_number("TRUSTED_PROXIES", 0))

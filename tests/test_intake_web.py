@@ -138,3 +138,10 @@ def test_each_form_page_carries_a_fresh_submission_key(client) -> None:
     pages = [client.get("/report").get_data(as_text=True) for _ in range(2)]
     keys = [page.split('name="submission" type="hidden" value="')[1][:32] for page in pages]
     assert keys[0] != keys[1]
+
+
+def test_a_huge_request_body_is_a_413_page(client) -> None:
+    response = client.post("/report", data={**GOOD, "text": "x" * (9 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+    assert _count(Concern) == 0

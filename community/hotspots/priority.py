@@ -27,8 +27,9 @@ def score(concerns: list[ConcernFacts], now: datetime) -> tuple[float, str]:
         recency = 1.0 if age_days <= 30 else 0.5 if age_days <= 60 else 0.25
         value += concern.severity * recency
     reasons = []
-    if any(c.group == "violence" for c in concerns):
-        reasons.append("violent category")
+    violent = sum(1 for c in concerns if c.group == "violence")
+    if violent:
+        reasons.append(f"{violent} violent report{'s' if violent != 1 else ''}")
     reasons.append(f"{len(last30)} concerns in 30 days")
     if len(last30) > len(prev30):
         reasons.append("rising")
