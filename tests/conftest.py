@@ -60,28 +60,27 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
-    """A fresh app on its own copy of the template database."""
-    path = tmp_path / "test.sqlite"
-    shutil.copy(sqlite_template, path)
-    application = make_app(f"sqlite:///{path}")
+def fresh_app(template: Path, folder: Path, **overrides: object) -> Iterator[Flask]:
+    """An app on its own copy of the template database, inside an app context."""
+    path = folder / "test.sqlite"
+    shutil.copy(template, path)
+    application = make_app(f"sqlite:///{path}", **overrides)
     with application.app_context():
         yield application
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
+    """A fresh app on its own copy of the template database."""
+    yield from fresh_app(sqlite_template, tmp_path)
 
 
 @pytest.fixture
 def csrf_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
     """Like `app`, with CSRF protection on as in production."""
-    path = tmp_path / "test.sqlite"
-    shutil.copy(sqlite_template, path)
-    application = make_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=True)
-    with application.app_context():
-        yield application
-        db.session.remove()
-        db.engine.dispose()
+    yield from fresh_app(sqlite_template, tmp_path, WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture

@@ -29,39 +29,39 @@ def transition_concern(
     concern: Concern, target: ConcernStatus, actor: User | str | None, reason: str | None = None
 ) -> None:
     """Move a concern to a new status, or raise WorkflowError."""
-    if concern.status == target:
-        return
-    if not can_transition(concern.status, target):
-        raise WorkflowError(f"A concern that is {concern.status} cannot become {target}.")
-    history.record(
-        EventKind.STATUS_CHANGED,
-        actor,
-        concern_id=concern.id,
-        from_status=concern.status,
-        to_status=target,
-        reason=reason,
-    )
-    concern.status = target
+    _transition(concern, "concern", target, actor, reason)
 
 
 def transition_hotspot(
     hotspot: Hotspot, target: HotspotStatus, actor: User | str | None, reason: str | None = None
 ) -> None:
     """Move a hotspot to a new status, or raise WorkflowError."""
-    if hotspot.status == target:
-        return
-    if not can_transition(hotspot.status, target):
-        raise WorkflowError(f"A hotspot that is {hotspot.status} cannot become {target}.")
+    if _transition(hotspot, "hotspot", target, actor, reason) and target == HotspotStatus.RESOLVED:
+        hotspot.resolved_at = utcnow()
+
+
+def _transition(
+    subject: Concern | Hotspot,
+    noun: str,
+    target: ConcernStatus | HotspotStatus,
+    actor: User | str | None,
+    reason: str | None,
+) -> bool:
+    """Check the table, write the Event, change the status; False when already there."""
+    if subject.status == target:
+        return False
+    if not can_transition(subject.status, target):
+        raise WorkflowError(f"A {noun} that is {subject.status} cannot become {target}.")
     history.record(
         EventKind.STATUS_CHANGED,
         actor,
-        hotspot_id=hotspot.id,
-        from_status=hotspot.status,
+        **{f"{noun}_id": subject.id},
+        from_status=subject.status,
         to_status=target,
         reason=reason,
     )
-    hotspot.status = target
-    hotspot.resolved_at = utcnow() if target == HotspotStatus.RESOLVED else hotspot.resolved_at
+    subject.status = target
+    return True
 
 
 def assign(

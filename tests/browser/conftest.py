@@ -8,7 +8,6 @@ so a passing test also proves the pages work with no outside network (no CDN, fo
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Error, Page, Ro
 from werkzeug.serving import make_server
 
 from community.extensions import db
-from tests.conftest import REQUIRED_IN_CI, make_app
+from tests.conftest import REQUIRED_IN_CI, fresh_app
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM_ARGS = [
@@ -56,18 +55,10 @@ def live_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
     """A fresh app on its own copy of the template database, CSRF on, one user per role."""
     from tests.factories import make_staff
 
-    path = tmp_path / "live.sqlite"
-    shutil.copy(sqlite_template, path)
-    application = make_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=True)
-    with application.app_context():
+    for application in fresh_app(sqlite_template, tmp_path, WTF_CSRF_ENABLED=True):
         make_staff()
-        # factory_boy leaves the last user's post-generation password pending: commit it.
-        db.session.commit()
-        db.session.remove()
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+        db.session.remove()  # the server's threads open their own sessions
+        yield application
 
 
 @pytest.fixture
