@@ -29,7 +29,7 @@ def area_locator(city: CityPackage) -> AreaLocator:
     return _locator_for(str(city.path))
 
 
-def annotate(city: CityPackage, place):  # noqa: ANN001, ANN201 - Place in, Place out
+def annotate(city: CityPackage, place):
     """The place (and its alternatives) with the areas it falls in and whether it is in the city."""
     if not place.found:
         return place

@@ -1,28 +1,349 @@
-"""Free text -> Place for a city package: the entry point the app calls to locate a concern."""
+"""Free text -> Place for a city package: the entry point the app calls to locate a concern.
+
+The message is read for every kind of place it may name (addresses, blocks, intersections,
+landmarks, areas). Each mention gives one or more readings; the most specific, most certain
+reading wins and the others become its alternatives. A mention with several readings far
+apart ("2847 35th St": north or south?) is never confident: the resident is asked to choose.
+"""
 
 from __future__ import annotations
 
-from community.geo.address import AddressIndex
-from community.geo.citypkg import CityPackage
+import re
+from dataclasses import replace
+
+import numpy as np
+
+from community.geo.address import STREET_TYPES, format_address
+from community.geo.citypkg import CityPackage, to_lonlat
+from community.geo.context import annotate
+from community.geo.intersections import meet
+from community.geo.landmarks import Landmark, landmark_index
+from community.geo.mentions import (
+    AddressMention,
+    BetweenMention,
+    CornerMention,
+    StreetRef,
+    find_addresses,
+    find_corners,
+    find_streets,
+)
 from community.geo.place import Place
+from community.geo.streets import StreetIndex, StreetKey, street_index
+from community.geo.text import Token, message_tokens
 
-
-def geocode_address(city: CityPackage, text: str) -> Place | None:
-    """Locate an exact street address written somewhere in the text, or None."""
-    index = AddressIndex.from_city(city)
-    return index.match(index.parse(text))
-
-
-# Strategies tried in order; later issues add interpolation, intersections, landmarks, areas.
-STRATEGIES = (geocode_address,)
+SPECIFICITY = {
+    "address": 6,
+    "interpolated": 5,
+    "intersection": 4,
+    "block": 3,
+    "landmark": 2,
+    "area": 1,
+}
+AMBIGUOUS_CONFIDENCE = 0.5
+SAME_PLACE_M = 150.0
+MAX_ALTERNATIVES = 4
+US_STATES = frozenset(
+    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WY", "DC", "ILLINOIS", "MINNESOTA", "MICHIGAN", "IOWA", "CALIFORNIA", "TEXAS", "FLORIDA"]
+)
+DISTRICT_WORDS = frozenset({"DISTRICT", "DISTRITO", "DIST"})
 
 
 def geocode(city: CityPackage, text: str) -> Place:
-    """Locate free text in the city; Place(kind='none', lat=None, lon=None) when nothing fits."""
+    """Locate free text in the city; Place.none() when it names no place we can find."""
     if not text or not text.strip():
         return Place.none()
-    for strategy in STRATEGIES:
-        place = strategy(city, text)
-        if place is not None:
-            return place
-    return Place.none()
+    tokens = message_tokens(text)
+    if not tokens or _elsewhere(tokens, city):
+        return Place.none()
+    groups = _readings(city, tokens)
+    if not groups:
+        return Place.none()
+    return annotate(city, _choose(groups))
+
+
+def _readings(city: CityPackage, tokens: list[Token]) -> list[list[Place]]:
+    """Every mention's readings, each list best first."""
+    index = street_index(city)
+    streets = find_streets(tokens, index)
+    groups: list[list[Place]] = []
+    for mention in find_addresses(tokens, streets):
+        groups.append(_address(city, index, mention))
+    corners, betweens = find_corners(tokens, streets)
+    for between in betweens:
+        groups.append(_between(city, index, between))
+    for corner in corners:
+        groups.append(_corner(city, index, corner))
+    groups.extend(_landmarks(city, tokens))
+    groups.extend(_districts(city, tokens))
+    hints = [g[0] for g in groups if g and g[0].kind in ("landmark", "area")]
+    return [_rank(group, hints) for group in groups if group]
+
+
+def _choose(groups: list[list[Place]]) -> Place:
+    """The best reading; the rest, nearest-duplicates removed, as alternatives."""
+    groups.sort(key=lambda g: (g[0].confidence, SPECIFICITY[g[0].kind]), reverse=True)
+    best = groups[0][0]
+    others: list[Place] = []
+    for place in [
+        *groups[0][1:],
+        *(g[0] for g in groups[1:]),
+        *(p for g in groups[1:] for p in g[1:]),
+    ]:
+        if len(others) >= MAX_ALTERNATIVES:
+            break
+        if all(_apart(place, seen) for seen in [best, *others]):
+            others.append(place)
+    return best.with_alternatives(tuple(others))
+
+
+def _rank(group: list[Place], hints: list[Place]) -> list[Place]:
+    """Best first; readings far apart make the mention ambiguous (never confident)."""
+    group = _distinct(sorted(group, key=lambda p: p.confidence, reverse=True))
+    if len(group) > 1:
+        if hints:  # "2847 35th St in Sherman Park": the named area decides
+            hint = hints[0]
+            group.sort(key=lambda p: _metres(p, hint))
+        group[0] = replace(group[0], confidence=min(group[0].confidence, AMBIGUOUS_CONFIDENCE))
+    return group
+
+
+def _distinct(group: list[Place]) -> list[Place]:
+    kept: list[Place] = []
+    for place in group:
+        if all(_apart(place, other) for other in kept):
+            kept.append(place)
+    return kept
+
+
+def _apart(a: Place, b: Place) -> bool:
+    return _metres(a, b) > SAME_PLACE_M
+
+
+def _metres(a: Place, b: Place) -> float:
+    dy = (a.lat - b.lat) * 111_320.0
+    dx = (a.lon - b.lon) * 111_320.0 * np.cos(np.radians(a.lat))
+    return float(np.hypot(dx, dy))
+
+
+def _place(
+    city: CityPackage, kind: str, xy: tuple[float, float], label: str, confidence: float
+) -> Place:
+    lon, lat = to_lonlat(city, np.array([xy[0]]), np.array([xy[1]]))
+    return Place(
+        kind=kind,
+        lat=float(lat[0]),
+        lon=float(lon[0]),
+        label=label,
+        confidence=round(confidence, 3),
+    )
+
+
+def street_label(key: StreetKey) -> str:
+    """'N 35th St' for ('N', '35TH', 'ST')."""
+    direction, name, street_type = key
+    label = format_address(0, "", direction, name, street_type)
+    return label[2:] if label.startswith("0 ") else label
+
+
+def _sureness(ref: StreetRef) -> float:
+    """How much the way a street was written lowers confidence."""
+    factor = 1.0
+    if ref.fuzzy:
+        factor *= 0.9
+    if not ref.direction:
+        factor *= 0.97
+    if not ref.street_type:
+        factor *= 0.97
+    return factor
+
+
+# -- addresses and blocks -----------------------------------------------------------------------
+
+
+def _address(city: CityPackage, index: StreetIndex, mention: AddressMention) -> list[Place]:
+    ref = mention.street
+    keys = index.keys(ref.name, ref.direction, ref.street_type)
+    sure = _sureness(ref)
+    if mention.block:
+        return _blocks(city, index, keys, mention.number // 100 * 100, 0.75 * sure, middle=True)
+    found = _exact(city, index, keys, mention, 0.95 * sure)
+    if found:
+        return found
+    if mention.number % 100 == 0:  # "2400 N 12th St": the hundred-block style
+        found = _blocks(city, index, keys, mention.number, 0.75 * sure, middle=False)
+    else:
+        found = _interpolated(city, index, keys, mention, 0.8 * sure)
+    if not found and ref.direction:  # a wrong direction ("2847 S 35th" for N 35th)
+        others = [k for k in index.keys(ref.name, "", ref.street_type) if k not in keys]
+        found = _exact(city, index, others, mention, 0.6 * sure)
+    return found or _blocks(city, index, keys, mention.number // 100 * 100, 0.6 * sure, middle=True)
+
+
+def _interpolated(
+    city: CityPackage,
+    index: StreetIndex,
+    keys: list[StreetKey],
+    mention: AddressMention,
+    confidence: float,
+) -> list[Place]:
+    found = []
+    for key in keys:
+        xy = index.interpolate(key, mention.number)
+        sure = confidence
+        if xy is None:  # just past the last number the City has: the street still runs there
+            xy, sure = index.position(key, mention.number, reach=60), confidence * 0.85
+        if xy is not None:
+            label = format_address(mention.number, mention.suffix, *key)
+            found.append(_place(city, "interpolated", xy, label, sure))
+    return found
+
+
+def _exact(
+    city: CityPackage,
+    index: StreetIndex,
+    keys: list[StreetKey],
+    mention: AddressMention,
+    confidence: float,
+) -> list[Place]:
+    found = []
+    for key in sorted(keys, key=lambda k: -index.streets[k].numbers.size):
+        xy = index.exact(key, mention.number, mention.suffix)
+        if xy is not None:
+            label = format_address(mention.number, mention.suffix, *key)
+            found.append(_place(city, "address", xy, label, confidence))
+    return found
+
+
+def _blocks(
+    city: CityPackage,
+    index: StreetIndex,
+    keys: list[StreetKey],
+    hundred: int,
+    confidence: float,
+    middle: bool,
+) -> list[Place]:
+    found = []
+    for key in sorted(keys, key=lambda k: -index.streets[k].numbers.size):
+        xy = index.block(key, hundred, middle)
+        if xy is not None:
+            label = f"{hundred} block of {street_label(key)}"
+            found.append(_place(city, "block", xy, label, confidence))
+    return found
+
+
+# -- intersections ------------------------------------------------------------------------------
+
+
+def _corner_points(
+    index: StreetIndex, first: StreetRef, second: StreetRef
+) -> list[tuple[tuple[float, float], StreetKey, StreetKey]]:
+    found = []
+    for key_a in index.keys(first.name, first.direction, first.street_type):
+        for key_b in index.keys(second.name, second.direction, second.street_type):
+            if key_a[1] == key_b[1]:
+                continue
+            for xy in meet(index.streets[key_a], index.streets[key_b]):
+                found.append((xy, key_a, key_b))
+    return found
+
+
+def _corner(city: CityPackage, index: StreetIndex, mention: CornerMention) -> list[Place]:
+    first, second = mention.first, mention.second
+    confidence = 0.85 * _sureness(first) * _sureness(second)
+    if first.bare_number or second.bare_number:
+        confidence *= 0.95
+    return [
+        _place(city, "intersection", xy, f"{street_label(a)} & {street_label(b)}", confidence)
+        for xy, a, b in _corner_points(index, first, second)
+    ]
+
+
+def _between(city: CityPackage, index: StreetIndex, mention: BetweenMention) -> list[Place]:
+    """The middle of a street between two cross streets: a block."""
+    ends_a = _corner_points(index, mention.street, mention.first)
+    ends_b = _corner_points(index, mention.street, mention.second)
+    found = []
+    for xy_a, key, cross_a in ends_a:
+        for xy_b, key_b, cross_b in ends_b:
+            gap = np.hypot(xy_a[0] - xy_b[0], xy_a[1] - xy_b[1])
+            if key == key_b and gap < 800:
+                middle = ((xy_a[0] + xy_b[0]) / 2, (xy_a[1] + xy_b[1]) / 2)
+                label = f"{street_label(key)} between {street_label(cross_a)} and {street_label(cross_b)}"
+                found.append(_place(city, "block", middle, label, 0.8))
+    return found
+
+
+# -- landmarks and areas ------------------------------------------------------------------------
+
+LANDMARK_CONFIDENCE = {
+    "school": 0.75,
+    "park": 0.7,
+    "business_district": 0.6,
+    "neighborhood": 0.45,
+}
+
+
+def _landmarks(city: CityPackage, tokens: list[Token]) -> list[list[Place]]:
+    words = [t.text for t in tokens]
+    groups = []
+    for start, end, hits in landmark_index(city).find(words):
+        if end < len(words) and words[end] in STREET_TYPES:
+            continue  # "Silver Spring Dr" is the street, not the neighbourhood
+        groups.append([_landmark_place(hit) for hit in hits])
+    return groups
+
+
+def _landmark_place(hit: Landmark) -> Place:
+    label = hit.name.title() if hit.name.isupper() else hit.name
+    return Place(
+        kind=hit.kind, lat=hit.lat, lon=hit.lon, label=label,
+        confidence=LANDMARK_CONFIDENCE.get(hit.category, 0.4),
+    )  # fmt: skip
+
+
+def _districts(city: CityPackage, tokens: list[Token]) -> list[list[Place]]:
+    """ "aldermanic district 7", "police district 3", "distrito 7"."""
+    districts = landmark_index(city).districts
+    groups = []
+    for i, token in enumerate(tokens[:-1]):
+        number = tokens[i + 1].text
+        if token.text not in DISTRICT_WORDS or not number.isdigit():
+            continue
+        before = tokens[i - 1].text if i else ""
+        kinds = ["police_district", "aldermanic_district"]
+        if before not in ("POLICE", "MPD"):
+            kinds.reverse()
+        group = []
+        for kind in kinds:
+            hit = districts.get((kind, number.lstrip("0") or "0"))
+            if hit is not None:
+                confidence = (
+                    0.35 if before in ("POLICE", "MPD", "ALDERMANIC", "ALDER", "COUNCIL") else 0.3
+                )
+                group.append(replace(_landmark_place(hit), confidence=confidence, label=hit.name))
+        if group:
+            groups.append(group)
+    return groups
+
+
+# -- elsewhere ----------------------------------------------------------------------------------
+
+_ZIP = re.compile(r"[0-9]{5}")
+
+
+def _elsewhere(tokens: list[Token], city: CityPackage) -> bool:
+    """The message names another state ("Springfield, IL 62701") or a ZIP code of elsewhere."""
+    prefixes = tuple(city.manifest.get("zip_prefixes", []))
+    home = city.manifest.get("state", "")
+    words = [t.text for t in tokens]
+    for i, word in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        after_comma = i > 0 and tokens[i - 1].stop
+        if word in US_STATES and word != home:
+            if _ZIP.fullmatch(nxt) or (after_comma and (i == len(words) - 1 or tokens[i].stop)):
+                return True
+        if prefixes and _ZIP.fullmatch(word) and not word.startswith(prefixes):
+            before = words[i - 1] if i else ""
+            if before in US_STATES or after_comma or i == len(words) - 1:
+                return True
+    return False

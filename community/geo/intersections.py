@@ -1,0 +1,95 @@
+"""Where two streets meet, derived from their address points and arterial centerlines.
+
+Milwaukee publishes no street centerlines with names for every street, so a corner is found
+where the two streets' address points come close *and* the streets run across each other
+(parallel streets' back yards also come close). The corner itself is where the two streets'
+local lines cross: the arterial centerlines when both are arterials, else lines fitted through
+each street's address points near the meeting.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from shapely.geometry import Point
+
+from community.geo.streets import Street
+
+NEAR_M = 90.0  # address points of crossing streets come this close at a corner
+LOCAL_M = 160.0  # points this far from a meeting describe each street's local line
+MIN_ANGLE_DEG = 25.0  # streets meeting at a smaller angle are running alongside
+MAX_SITES = 6
+MAX_TRIES = 40
+
+
+def meet(a: Street, b: Street) -> list[tuple[float, float]]:
+    """The points (metres) where two streets cross or one ends at the other, best first."""
+    if a.numbers.size > b.numbers.size:
+        a, b = b, a
+    distances, nearest = b.tree.query(np.column_stack([a.x, a.y]), distance_upper_bound=NEAR_M)
+    close = np.flatnonzero(np.isfinite(distances))
+    if close.size == 0:
+        return []
+    corners: list[tuple[float, float]] = []
+    tried: list[tuple[float, float]] = []  # parallel streets come close everywhere: look once
+    for row in close[np.argsort(distances[close])]:
+        cx = (a.x[row] + b.x[nearest[row]]) / 2
+        cy = (a.y[row] + b.y[nearest[row]]) / 2
+        if any(np.hypot(cx - x, cy - y) < LOCAL_M for x, y in tried):
+            continue
+        tried.append((cx, cy))
+        corner = _corner(a, b, cx, cy)
+        if corner is not None and all(
+            np.hypot(corner[0] - x, corner[1] - y) > LOCAL_M for x, y in corners
+        ):
+            corners.append(corner)
+        if len(corners) >= MAX_SITES or len(tried) >= MAX_TRIES:
+            break
+    return corners
+
+
+def _corner(a: Street, b: Street, cx: float, cy: float) -> tuple[float, float] | None:
+    line_a, line_b = _local_line(a, cx, cy), _local_line(b, cx, cy)
+    if line_a is None or line_b is None:
+        return None
+    (pa, da), (pb, db) = line_a, line_b
+    sine = abs(da[0] * db[1] - da[1] * db[0])
+    if sine < np.sin(np.radians(MIN_ANGLE_DEG)):
+        return None
+    # pa + s*da == pb + t*db
+    s, _ = np.linalg.solve(np.column_stack([da, -db]), pb - pa)
+    x, y = pa + s * da
+    if np.hypot(x - cx, y - cy) > NEAR_M:
+        return None
+    return _snap(a, b, float(x), float(y))
+
+
+def _local_line(street: Street, cx: float, cy: float):
+    rows = street.tree.query_ball_point([cx, cy], LOCAL_M)
+    if len(rows) < 2:
+        return None
+    points = np.column_stack([street.x[rows], street.y[rows]])
+    centre = points.mean(axis=0)
+    _, _, vt = np.linalg.svd(points - centre, full_matrices=False)
+    spread = np.ptp((points - centre) @ vt[0])
+    if spread < 20.0:  # one house (or a cul-de-sac): no direction to speak of
+        return None
+    return centre, vt[0]
+
+
+def _snap(a: Street, b: Street, x: float, y: float) -> tuple[float, float]:
+    """Use the arterial centerlines' own crossing when there is one close by."""
+    if a.lines is not None and b.lines is not None:
+        crossing = a.lines.intersection(b.lines)
+        if not crossing.is_empty:
+            nearest = min(
+                (g for g in getattr(crossing, "geoms", [crossing]) if g.geom_type == "Point"),
+                key=lambda g: g.distance(Point(x, y)),
+                default=None,
+            )
+            if nearest is not None and nearest.distance(Point(x, y)) < NEAR_M:
+                return nearest.x, nearest.y
+    for street in (a, b):
+        if street.lines is not None and street.lines.distance(Point(x, y)) < 40.0:
+            snapped = street.lines.interpolate(street.lines.project(Point(x, y)))
+            x, y = snapped.x, snapped.y
+    return x, y

@@ -1,0 +1,229 @@
+"""Finding where a message talks about a place: addresses, blocks, intersections.
+
+Works on the tokens of community.geo.text and the street names of a StreetIndex. A street is
+only taken as a street where the words around it say so: a house number before it, a street
+type or direction, or a connector to a second street ("35th and Center", "Center near 27th").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from community.geo.address import DIRECTIONS, STREET_TYPES, normalize_name
+from community.geo.streets import StreetIndex
+from community.geo.text import Token
+
+HOUSE_NUMBER = re.compile(r"([1-9][0-9]{0,5})([A-Z])?")
+NUMBERED_STREET = re.compile(r"([1-9][0-9]{0,2})(ST|ND|RD|TH)?")
+BLOCK_WORDS = frozenset({"BLOCK", "BLK", "BLOCKS", "HUNDRED"})
+# Words joining two streets at a corner ("35th and Center", "Center near 27th", "27th/Wells").
+JOINERS = frozenset({"AND", "&", "AT", "@", "/", "NEAR", "BY", "OFF", "X", "CROSS", "ON"})
+CORE_JOINERS = frozenset({"AND", "&", "AT", "@", "/", "NEAR", "BY", "OFF", "X", "CROSS"})
+FILLER = frozenset({"THE", "OF", "CORNER", "CORNERS", "STREET", "ST", "AVE", "AV", "RIGHT"})
+UNIT_WORDS = frozenset({"APT", "APARTMENT", "UNIT", "STE", "SUITE", "UPPER", "LOWER", "REAR", "FL"})
+# Words too common to be a street on their own, without a type or direction next to them.
+COMMON_WORDS = frozenset(
+    ["THE", "A", "AN", "AND", "OR", "AT", "BY", "IN", "ON", "OF", "TO", "FROM", "NEAR", "OFF", "UP", "DOWN", "OVER", "HOUSE", "HOME", "CAR", "CARS", "PARK", "STREET", "CORNER", "BLOCK", "ALLEY", "LOT", "STORE", "GAS", "STATION", "SCHOOL", "CHURCH", "BAR", "GREEN", "COURT", "CIRCLE", "FRONT", "BACK", "SIDE", "GARDEN", "HOPE", "IRON", "BAY", "DEER", "DOVE", "ARROW", "HARVEST", "HERITAGE", "GLEN", "BOW", "ELM", "ASH", "OAK", "PINE", "CHERRY", "MAPLE", "CEDAR", "BIRCH", "WATER", "STATE", "MAIN", "CENTRAL", "CENTENNIAL", "COMMERCE", "INDUSTRIAL", "NORTH", "SOUTH", "EAST", "WEST", "HIGH", "HILL", "VIEW", "LAKE", "RIVER", "BRIDGE", "CANAL", "CAPE", "CHASE", "CROSS", "GRANT", "HALE", "HOLT", "HOPE", "JAMES", "JOSEPH", "MARY", "ROSE", "RUBY", "SILVER", "GOLD", "STAR", "DAY", "NIGHT", "TIME", "EVERY", "LIGHT"]
+)
+
+
+@dataclass(frozen=True)
+class StreetRef:
+    """A street as written in the message, resolved to the City's name."""
+
+    start: int
+    end: int  # exclusive token index
+    name: str
+    direction: str = ""
+    street_type: str = ""
+    fuzzy: bool = False
+    evidence: int = 0  # 0 weak (a bare word) .. 4 strong (direction + type + distinct name)
+
+    @property
+    def bare_number(self) -> bool:
+        return self.name[0].isdigit() and not self.street_type and not self.direction
+
+
+@dataclass(frozen=True)
+class AddressMention:
+    number: int
+    suffix: str
+    street: StreetRef
+    block: bool = False  # "2400 block of", "cuadra 2400"
+
+
+@dataclass(frozen=True)
+class CornerMention:
+    first: StreetRef
+    second: StreetRef
+
+
+@dataclass(frozen=True)
+class BetweenMention:
+    """A stretch of one street between two cross streets ("on Center between 26th and 27th")."""
+
+    street: StreetRef
+    first: StreetRef
+    second: StreetRef
+
+
+def street_readings(tokens: list[Token], start: int, index: StreetIndex) -> list[StreetRef]:
+    """Every reading of a street that begins at tokens[start], longest first."""
+    readings: list[StreetRef] = []
+    first = tokens[start].text
+    starts = [(start, "")]
+    if first in DIRECTIONS and start + 1 < len(tokens) and not tokens[start].stop:
+        starts.insert(0, (start + 1, DIRECTIONS[first]))
+    for begin, direction in starts:
+        limit = min(begin + index.max_name_words, len(tokens))
+        for end in range(limit, begin, -1):
+            words = [t.text for t in tokens[begin:end]]
+            if any(t.stop for t in tokens[begin : end - 1]) or not all(w.isalnum() for w in words):
+                continue
+            reading = _reading(tokens, start, begin, end, direction, words, index)
+            if reading is not None:
+                readings.append(reading)
+    return readings
+
+
+def _reading(
+    tokens: list[Token],
+    start: int,
+    begin: int,
+    end: int,
+    direction: str,
+    words: list[str],
+    index: StreetIndex,
+) -> StreetRef | None:
+    if words[0].isdigit() and len(words) == 1:
+        match = NUMBERED_STREET.fullmatch(words[0])
+        if not match or int(match.group(1)) > 140:
+            return None
+    elif words[0][0].isdigit() and not NUMBERED_STREET.fullmatch(words[0]):
+        return None
+    street_type = ""
+    stop = end
+    if end < len(tokens) and tokens[end].text in STREET_TYPES and not tokens[end - 1].stop:
+        street_type = STREET_TYPES[tokens[end].text]
+        stop = end + 1
+    name = normalize_name(words)
+    canonical = index.canonical_name(name)
+    fuzzy = False
+    if canonical is None and len(words) <= 2 and all(w.isalpha() for w in words):
+        # Misspellings are only looked for where the words around say "a street is here".
+        if street_type or direction or _street_context(tokens, start, end):
+            canonical = index.fuzzy_name(" ".join(words))
+            fuzzy = canonical is not None
+    if canonical is None:
+        return None
+    evidence = (2 if street_type else 0) + (1 if direction else 0)
+    if words[0][0].isdigit():
+        evidence += 1 if not words[0].isdigit() else 0  # "35th" says street; "35" may not
+    elif len(words) > 1 or name not in COMMON_WORDS:
+        evidence += 1
+    return StreetRef(start, stop, canonical, direction, street_type, fuzzy, evidence)
+
+
+def _street_context(tokens: list[Token], start: int, end: int) -> bool:
+    before = tokens[start - 1].text if start > 0 else ""
+    after = tokens[end].text if end < len(tokens) else ""
+    return (
+        bool(HOUSE_NUMBER.fullmatch(before))
+        or before in CORE_JOINERS
+        or after in CORE_JOINERS
+        or before in {"ON", "OF", "CORNER"}
+    )
+
+
+def find_streets(tokens: list[Token], index: StreetIndex) -> dict[int, list[StreetRef]]:
+    """All street readings by start position."""
+    found = {}
+    for i in range(len(tokens)):
+        readings = street_readings(tokens, i, index)
+        if readings:
+            found[i] = readings
+    return found
+
+
+def find_addresses(
+    tokens: list[Token], streets: dict[int, list[StreetRef]]
+) -> list[AddressMention]:
+    """House numbers followed by a street, and hundred blocks."""
+    mentions = []
+    for i, token in enumerate(tokens):
+        match = HOUSE_NUMBER.fullmatch(token.text)
+        if not match or token.stop:
+            continue
+        number, suffix = int(match.group(1)), match.group(2) or ""
+        after = i + 1
+        block = False
+        while after < len(tokens) and tokens[after].text in BLOCK_WORDS | {"OF", "THE"}:
+            block = block or tokens[after].text in BLOCK_WORDS
+            after += 1
+        if i > 0 and tokens[i - 1].text in BLOCK_WORDS:
+            block = True
+        for street in streets.get(after, []):
+            if street.bare_number and not block and not _street_follows(tokens, street):
+                continue  # "6 gunshots at 35"? a bare number after a number is no address
+            mentions.append(AddressMention(number, suffix, street, block))
+            break
+    return mentions
+
+
+def _street_follows(tokens: list[Token], street: StreetRef) -> bool:
+    # "2847 35" is an address only when the message ends or a unit/boundary follows.
+    return street.end >= len(tokens) or tokens[street.end - 1].stop
+
+
+def find_corners(
+    tokens: list[Token], streets: dict[int, list[StreetRef]]
+) -> tuple[list[CornerMention], list[BetweenMention]]:
+    """Pairs of streets joined by a corner word, and "X between A and B"."""
+    corners: list[CornerMention] = []
+    betweens: list[BetweenMention] = []
+    for start, readings in streets.items():
+        for first in readings:
+            for second, joiners in _next_streets(tokens, streets, first.end):
+                if "BETWEEN" in joiners:
+                    continue
+                if not (set(joiners) & CORE_JOINERS):
+                    continue
+                if first.evidence + second.evidence < 1 and not (
+                    first.name[0].isdigit() or second.name[0].isdigit()
+                ):
+                    continue
+                corners.append(CornerMention(first, second))
+                if start > 0 and tokens[start - 1].text == "BETWEEN":
+                    _add_between(tokens, streets, start, first, second, betweens)
+    return corners, betweens
+
+
+def _add_between(tokens, streets, start, first, second, betweens) -> None:
+    # "<street> between <first> and <second>": the street is the one just before "between".
+    for begin in range(max(0, start - 6), start - 1):
+        for street in streets.get(begin, []):
+            if street.end in (start - 1, start - 2):
+                betweens.append(BetweenMention(street, first, second))
+
+
+def _next_streets(
+    tokens: list[Token], streets: dict[int, list[StreetRef]], position: int
+) -> list[tuple[StreetRef, list[str]]]:
+    """Streets that follow position after only joiner/filler words (at most three)."""
+    found = []
+    joiners: list[str] = []
+    for offset in range(4):
+        at = position + offset
+        if at >= len(tokens):
+            break
+        if at > position and tokens[at - 1].stop:
+            break
+        if joiners and at in streets:
+            found.extend((s, list(joiners)) for s in streets[at])
+        word = tokens[at].text
+        if word in JOINERS or word in FILLER or word == "BETWEEN":
+            joiners.append(word)
+            continue
+        break
+    return found

@@ -1,0 +1,298 @@
+"""The city's streets, from its address points and arterial centerlines.
+
+Each street (direction, name, type; e.g. N 35TH ST) keeps its address numbers and positions in
+metres, so that the geocoder can find an exact address, interpolate a missing number along the
+same side, find the middle of a hundred block, and move a parcel point onto the street in
+front of it (police and 911 locations sit on the centerline, about 30 m from the parcel).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import shapely
+from rapidfuzz import fuzz, process
+from scipy.spatial import cKDTree
+from shapely.geometry import LineString, MultiLineString, Point
+
+from community.geo.address import STREET_ALIASES, normalize_street
+from community.geo.citypkg import (
+    CityPackage,
+    load_address_points,
+    load_city,
+    read_geojson,
+    to_metres,
+)
+
+StreetKey = tuple[str, str, str]  # (direction, name, type) in the City's vocabulary
+
+FUZZY_MIN_LENGTH = 5  # shorter names are too easy to confuse ("MAIN" ~ "MARIN")
+FUZZY_CUTOFF = 86.0
+CENTERLINE_SNAP_M = 60.0  # an arterial centerline this close is the street in front
+MAX_FROM_POINTS_M = 250.0  # a fitted position this far from every address point is no position
+
+
+@dataclass
+class Street:
+    """One street's address points, sorted by number."""
+
+    key: StreetKey
+    numbers: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    lines: MultiLineString | None = None
+    _tree: cKDTree | None = field(default=None, repr=False)
+
+    @property
+    def tree(self) -> cKDTree:
+        if self._tree is None:
+            self._tree = cKDTree(np.column_stack([self.x, self.y]))
+        return self._tree
+
+    def side(self, parity: int) -> np.ndarray:
+        """Row positions of the even (0) or odd (1) side."""
+        return np.flatnonzero(self.numbers % 2 == parity)
+
+
+class StreetIndex:
+    """Street names, their address points and arterial centerlines, for one city."""
+
+    def __init__(
+        self,
+        points: pd.DataFrame,
+        roads: list[tuple[StreetKey, LineString]],
+        aliases: dict[str, str] | None = None,
+        former_names: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.streets: dict[StreetKey, Street] = {}
+        self._exact: dict[tuple[StreetKey, int, str], int] = {}
+        frame = points.sort_values(["street", "direction", "street_type", "number"])
+        grouped = frame.groupby(["direction", "street", "street_type"], sort=False)
+        for key, rows in grouped:
+            street = Street(
+                key=key,
+                numbers=rows["number"].to_numpy(dtype=np.int64),
+                x=rows["x"].to_numpy(dtype=float),
+                y=rows["y"].to_numpy(dtype=float),
+            )
+            self.streets[key] = street
+            for pos, (number, suffix) in enumerate(
+                zip(street.numbers.tolist(), rows["suffix"].tolist(), strict=True)
+            ):
+                self._exact.setdefault((key, number, suffix or ""), pos)
+        self.names: dict[str, list[StreetKey]] = {}
+        for key in self.streets:
+            self.names.setdefault(key[1], []).append(key)
+        self._attach_roads(roads)
+        self.aliases = {**STREET_ALIASES, **(aliases or {})}
+        self.aliases = {k: v for k, v in self.aliases.items() if v in self.names}
+        self.former_names = {
+            k: [n for n in v if n in self.names] for k, v in (former_names or {}).items()
+        }
+        self._fuzzy_choices = [
+            n for n in self.names if len(n) >= FUZZY_MIN_LENGTH and not n[0].isdigit()
+        ]
+        self.max_name_words = max(len(n.split()) for n in self.names)
+
+    def _attach_roads(self, roads: list[tuple[StreetKey, LineString]]) -> None:
+        by_key: dict[StreetKey, list[LineString]] = {}
+        for key, line in roads:
+            if key in self.streets:
+                by_key.setdefault(key, []).append(line)
+            else:
+                # OSM sometimes omits the direction: attach to the one street of that name+type.
+                matches = [k for k in self.names.get(key[1], []) if k[2] == key[2] and not key[0]]
+                if len(matches) == 1:
+                    by_key.setdefault(matches[0], []).append(line)
+        for key, lines in by_key.items():
+            self.streets[key].lines = MultiLineString(lines)
+
+    # -- names -------------------------------------------------------------------------------
+
+    def canonical_name(self, name: str) -> str | None:
+        """The City's name for a street name a resident wrote exactly (aliases included)."""
+        name = self.aliases.get(name, name)
+        return name if name in self.names else None
+
+    def fuzzy_name(self, name: str) -> str | None:
+        """The City's name closest to a misspelt one ("BURLIEGH" -> "BURLEIGH"), if close enough."""
+        if len(name) < FUZZY_MIN_LENGTH or name[0].isdigit():
+            return None
+        return _fuzzy(name, tuple(self._fuzzy_choices))
+
+    def keys(self, name: str, direction: str = "", street_type: str = "") -> list[StreetKey]:
+        """Streets with that name (and direction and type, when given), former names included."""
+        names = [name, *self.former_names.get(name, [])]
+        found = []
+        for candidate in names:
+            for key in self.names.get(candidate, []):
+                if direction and key[0] and key[0] != direction:
+                    continue
+                if street_type and candidate == name and key[2] != street_type:
+                    continue
+                found.append(key)
+        if not found and street_type:  # a wrong type ("35th Ave") still names the street
+            return self.keys(name, direction)
+        if not found and direction:  # a wrong direction too
+            return self.keys(name, "", street_type)
+        return found
+
+    # -- positions ---------------------------------------------------------------------------
+
+    def exact(self, key: StreetKey, number: int, suffix: str = "") -> tuple[float, float] | None:
+        """The City's point for number (and suffix) on the street, if it has that address.
+
+        The parcel point itself: it is the house the resident means. (Measured against the
+        police's own street-centreline locations, moving it onto the street does not bring it
+        closer: see benchmarks/geocode_accuracy.py.)
+        """
+        pos = self._exact.get((key, number, suffix))
+        if pos is None and suffix:
+            pos = self._exact.get((key, number, ""))
+        if pos is None:
+            return None
+        street = self.streets[key]
+        return float(street.x[pos]), float(street.y[pos])
+
+    def interpolate(self, key: StreetKey, number: int) -> tuple[float, float] | None:
+        """Where a number the City has no point for would be, between its neighbours."""
+        street = self.streets[key]
+        side = street.numbers[street.side(number % 2)]
+        if side.size == 0 or not side[0] < number < side[-1]:
+            return None  # beyond the street's ends: no invented point
+        upper = int(np.searchsorted(side, number))
+        if side[upper] - side[upper - 1] > 400:
+            return None  # a gap of blocks: the street may not run there
+        return self.position(key, number)
+
+    def block(
+        self, key: StreetKey, hundred: int, middle: bool = True
+    ) -> tuple[float, float] | None:
+        """A hundred block on the street: its middle, or where its first number would be."""
+        street = self.streets[key]
+        if not street.numbers[0] - 100 < hundred < street.numbers[-1] + 1:
+            return None
+        return self.position(key, hundred + 50 if middle else hundred, reach=100)
+
+    def position(self, key: StreetKey, number: int, reach: int = 0) -> tuple[float, float] | None:
+        """Where a house number falls on the street's centerline, as a centerline geocoder does.
+
+        Along the street: a line fitted through the nearby numbers' positions (so one big
+        parcel whose middle is far from its door does not pull the point). Across: halfway
+        between the two sides' parcels, or the arterial centerline when only one side is built.
+        """
+        street = self.streets[key]
+        for window in (100, 250, 600):
+            lo = int(np.searchsorted(street.numbers, number - window))
+            hi = int(np.searchsorted(street.numbers, number + window, side="right"))
+            if hi - lo >= 4:
+                break
+        else:
+            return None
+        nums = street.numbers[lo:hi].astype(float)
+        if not nums[0] - reach <= number <= nums[-1] + reach:
+            return None
+        points = np.column_stack([street.x[lo:hi], street.y[lo:hi]])
+        centre = points.mean(axis=0)
+        _, _, vt = np.linalg.svd(points - centre, full_matrices=False)
+        along_dir = vt[0]
+        along = (points - centre) @ along_dir
+        if np.ptp(nums) == 0 or np.ptp(along) < 5:
+            return None
+        slope, intercept = _robust_line(nums, along)
+        if slope == 0:
+            return None
+        normal = np.array([-along_dir[1], along_dir[0]])
+        across = (points - centre) @ normal
+        odd = nums % 2 == 1
+        if odd.any() and (~odd).any():
+            offset = (np.median(across[odd]) + np.median(across[~odd])) / 2
+        else:
+            offset = np.median(across)
+        point = centre + (intercept + slope * number) * along_dir + offset * normal
+        if np.min(np.hypot(*(points - point).T)) > MAX_FROM_POINTS_M:
+            return None  # the fit strays from the street (a bend, or two pieces of one name)
+        if odd.any() and (~odd).any():
+            return float(point[0]), float(point[1])
+        return self._onto_line(street, float(point[0]), float(point[1]))
+
+    def _onto_line(self, street: Street, x: float, y: float) -> tuple[float, float]:
+        if street.lines is not None:
+            here = Point(x, y)
+            if street.lines.distance(here) <= CENTERLINE_SNAP_M:
+                snapped = street.lines.interpolate(street.lines.project(here))
+                return snapped.x, snapped.y
+        return x, y
+
+
+def _robust_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Least-squares line refitted without outliers (big parcels far from their door)."""
+    keep = np.ones(x.size, dtype=bool)
+    slope = intercept = 0.0
+    for _ in range(2):
+        if keep.sum() < 2 or np.ptp(x[keep]) == 0:
+            break
+        slope, intercept = np.polyfit(x[keep], y[keep], 1)
+        residual = np.abs(y - (intercept + slope * x))
+        limit = max(3.0 * np.median(residual[keep]), 15.0)
+        keep = residual <= limit
+    return float(slope), float(intercept)
+
+
+@lru_cache(maxsize=4096)
+def _fuzzy(name: str, choices: tuple[str, ...]) -> str | None:
+    found = process.extractOne(name, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    return found[0] if found else None
+
+
+def _road_keys(city: CityPackage) -> list[tuple[StreetKey, LineString]]:
+    spec = city.manifest.get("roads")
+    if not spec:
+        return []
+    roads = []
+    for props, geometry in read_geojson(city.file(spec["file"])):
+        name = props.get(spec.get("name_field", "name"))
+        if not name or geometry.is_empty:
+            continue
+        parts = normalize_street(str(name)).split()
+        key = _split_key(parts)
+        if key is None:
+            continue
+        lines = shapely.get_parts(geometry)
+        for line in lines:
+            coords = np.asarray(line.coords)
+            x, y = to_metres(city, coords[:, 0], coords[:, 1])
+            roads.append((key, LineString(np.column_stack([x, y]))))
+    return roads
+
+
+def _split_key(parts: list[str]) -> StreetKey | None:
+    from community.geo.address import DIRECTIONS, STREET_TYPES
+
+    if len(parts) < 2:
+        return None
+    direction = parts[0] if parts[0] in DIRECTIONS.values() else ""
+    body = parts[1:] if direction else parts
+    street_type = body[-1] if len(body) > 1 and body[-1] in STREET_TYPES.values() else ""
+    name = " ".join(body[:-1] if street_type else body)
+    return (direction, name, street_type) if name else None
+
+
+@lru_cache(maxsize=4)
+def _index_for(path: str) -> StreetIndex:
+    city = load_city(path)
+    streets = city.manifest.get("streets", {})
+    return StreetIndex(
+        load_address_points(city),
+        _road_keys(city),
+        aliases=streets.get("aliases"),
+        former_names=streets.get("former_names"),
+    )
+
+
+def street_index(city: CityPackage) -> StreetIndex:
+    """The (cached) street index of a city package."""
+    return _index_for(str(city.path))
