@@ -63,6 +63,14 @@ class Config:
         self.CITY_PACKAGE = _env("CITY_PACKAGE", str(BASE_DIR / "maps" / "milwaukee"))
         self.PHONE_ENCRYPTION_KEY = _env("PHONE_ENCRYPTION_KEY")  # else derived from SECRET_KEY
         self.PHONE_HASH_KEY = _env("PHONE_HASH_KEY")  # else derived from SECRET_KEY
+        self.GEOCODER = _env("GEOCODER", "local")  # local (the city package) or nominatim
+        self.NOMINATIM_URL = _env("NOMINATIM_URL")
+        self.NOMINATIM_USER_AGENT = _env("NOMINATIM_USER_AGENT")
+        self.NOMINATIM_TIMEOUT = _env_number("NOMINATIM_TIMEOUT", 3.0, float)
+        self.NOMINATIM_COUNTRY_CODES = _env("NOMINATIM_COUNTRY_CODES", "us")
+        self.NOMINATIM_VIEWBOX = _env("NOMINATIM_VIEWBOX")  # unset: the city limits' bounds
+        # Below this the geocoder's answer is a guess: staff (or the resident) place the concern.
+        self.LOCATE_MIN_CONFIDENCE = _env_number("LOCATE_MIN_CONFIDENCE", 0.5, float)
         self.CLUSTER_EPS_M = _env_number("CLUSTER_EPS_M", 150.0, float)
         self.CLUSTER_MIN_SAMPLES = int(_env_number("CLUSTER_MIN_SAMPLES", 3))
         self.CLUSTER_WINDOW_DAYS = int(_env_number("CLUSTER_WINDOW_DAYS", 90))

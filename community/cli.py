@@ -60,8 +60,8 @@ def demo_logins_command() -> None:
         )
 
 
-@click.command("geocode")
-def geocode_command() -> None:
+@click.command("locate")
+def locate_command() -> None:
     """Locate every concern still waiting for a place."""
     from community.models import Concern, GeocodeStatus
     from community.places.locate import locate_concern
@@ -70,7 +70,36 @@ def geocode_command() -> None:
         db.select(Concern.id).where(Concern.geocode_status == GeocodeStatus.PENDING)
     ).all()
     placed = sum(1 for concern_id in ids if locate_concern(concern_id))
-    click.echo(f"geocode: {placed} of {len(ids)} placed")
+    click.echo(f"locate: {placed} of {len(ids)} placed")
+
+
+@click.command("geocode")
+@click.argument("text", required=False)
+@click.option(
+    "--file",
+    "path",
+    type=click.File("r", encoding="utf-8", errors="replace"),
+    help="One message per line; prints one JSON object per line, in order.",
+)
+def geocode_command(text: str | None, path) -> None:
+    """Print where TEXT (or each line of --file) is, as JSON (a stable contract)."""
+    import json
+    import sys
+
+    from community.places.city import geocoder
+
+    if (text is None) == (path is None):
+        raise click.UsageError(
+            'give either TEXT or --file PATH, e.g. flask geocode "35th and Center"'
+        )
+    backend = geocoder()
+    if text is not None:
+        click.echo(json.dumps(backend.geocode(text).to_dict()))
+        return
+    lines = path.read().splitlines()
+    with click.progressbar(lines, label="geocoding", file=sys.stderr) as bar:
+        for line in bar:
+            click.echo(json.dumps(backend.geocode(line).to_dict()))
 
 
 @click.command("recluster")
@@ -139,6 +168,7 @@ def init_app(app: Flask) -> None:
         demo_command,
         demo_logins_command,
         geocode_command,
+        locate_command,
         recluster_command,
         sweep_command,
         worker_command,

@@ -69,9 +69,9 @@ def test_demo_refuses_production(app) -> None:
     assert _count(Concern) == 0
 
 
-def test_geocode_recluster_and_sweep_commands(app) -> None:
+def test_locate_recluster_and_sweep_commands(app) -> None:
     runner = app.test_cli_runner()
-    assert "0 of 0 placed" in runner.invoke(args=["geocode"]).output
+    assert "0 of 0 placed" in runner.invoke(args=["locate"]).output
     assert "recluster: 0 concerns" in runner.invoke(args=["recluster"]).output
     assert "sweep: 0 locate_concern, 0 recluster" in runner.invoke(args=["sweep"]).output
 
@@ -79,3 +79,40 @@ def test_geocode_recluster_and_sweep_commands(app) -> None:
 def test_worker_needs_redis(app) -> None:
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code != 0 and "REDIS_URL is not set" in result.output
+
+
+def test_geocode_prints_the_json_contract(app) -> None:
+    import json
+
+    result = app.test_cli_runner().invoke(args=["geocode", "shots fired by 35th and Burleigh"])
+    assert result.exit_code == 0, result.output
+    place = json.loads(result.output)
+    assert place["kind"] == "intersection" and place["label"] == "N 35th St & W Burleigh St"
+    assert abs(place["lat"] - 43.0748) < 0.002 and abs(place["lon"] + 87.9577) < 0.002
+    assert place["neighborhood"] and place["aldermanic_district"]
+    assert isinstance(place["alternatives"], list) and 0 < place["confidence"] <= 1
+
+
+def test_geocode_file_keeps_order_and_survives_bad_lines(app, tmp_path) -> None:
+    import json
+
+    lines = [
+        "2263 N Lake Dr",
+        "",
+        "<script>alert(1)</script>",
+        "x" * 5000,
+        "venden drogas en la 16 y National",
+    ]
+    path = tmp_path / "messages.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["geocode", "--file", str(path)])
+    assert result.exit_code == 0, result.output
+    places = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [p["kind"] for p in places] == ["address", "none", "none", "none", "intersection"]
+    assert places[0]["label"] == "2263 N Lake Dr" and places[0]["lat"] is not None
+    assert places[1]["lat"] is None and places[1]["alternatives"] == []
+
+
+def test_geocode_needs_text_or_file(app) -> None:
+    result = app.test_cli_runner().invoke(args=["geocode"])
+    assert result.exit_code == 2 and "give either TEXT or --file" in result.output

@@ -43,7 +43,65 @@ AMBIGUOUS_CONFIDENCE = 0.5
 SAME_PLACE_M = 150.0
 MAX_ALTERNATIVES = 4
 US_STATES = frozenset(
-    ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WY", "DC", "ILLINOIS", "MINNESOTA", "MICHIGAN", "IOWA", "CALIFORNIA", "TEXAS", "FLORIDA"]
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WY",
+        "DC",
+        "ILLINOIS",
+        "MINNESOTA",
+        "MICHIGAN",
+        "IOWA",
+        "CALIFORNIA",
+        "TEXAS",
+        "FLORIDA",
+    ]
 )
 DISTRICT_WORDS = frozenset({"DISTRICT", "DISTRITO", "DIST"})
 
@@ -286,7 +344,7 @@ LANDMARK_CONFIDENCE = {
 def _landmarks(city: CityPackage, tokens: list[Token]) -> list[list[Place]]:
     words = [t.text for t in tokens]
     groups = []
-    for start, end, hits in landmark_index(city).find(words):
+    for _, end, hits in landmark_index(city).find(words):
         if end < len(words) and words[end] in STREET_TYPES:
             continue  # "Silver Spring Dr" is the street, not the neighbourhood
         groups.append([_landmark_place(hit) for hit in hits])
@@ -301,29 +359,49 @@ def _landmark_place(hit: Landmark) -> Place:
     )  # fmt: skip
 
 
+DISTRICT_KINDS = {
+    "POLICE": "police_district", "MPD": "police_district", "POLICIA": "police_district",
+    "ALDERMANIC": "aldermanic_district", "ALDER": "aldermanic_district",
+    "ALDERMANICO": "aldermanic_district", "COUNCIL": "aldermanic_district",
+}  # fmt: skip
+_ORDINAL_NUMBER = re.compile(r"([0-9]{1,2})(ST|ND|RD|TH)?")
+
+
 def _districts(city: CityPackage, tokens: list[Token]) -> list[list[Place]]:
-    """ "aldermanic district 7", "police district 3", "distrito 7"."""
+    """ "aldermanic district 7", "police district 3", "distrito aldermanico 3", "15th district"."""
     districts = landmark_index(city).districts
+    words = [t.text for t in tokens]
     groups = []
-    for i, token in enumerate(tokens[:-1]):
-        number = tokens[i + 1].text
-        if token.text not in DISTRICT_WORDS or not number.isdigit():
+    for i, word in enumerate(words):
+        if word not in DISTRICT_WORDS:
             continue
-        before = tokens[i - 1].text if i else ""
-        kinds = ["police_district", "aldermanic_district"]
-        if before not in ("POLICE", "MPD"):
+        number, kind_word = _district_number(words, i)
+        if number is None:
+            continue
+        kinds = ["aldermanic_district", "police_district"]
+        if DISTRICT_KINDS.get(kind_word) == "police_district":
             kinds.reverse()
+        confidence = 0.35 if kind_word in DISTRICT_KINDS else 0.3
         group = []
         for kind in kinds:
-            hit = districts.get((kind, number.lstrip("0") or "0"))
+            hit = districts.get((kind, number))
             if hit is not None:
-                confidence = (
-                    0.35 if before in ("POLICE", "MPD", "ALDERMANIC", "ALDER", "COUNCIL") else 0.3
-                )
                 group.append(replace(_landmark_place(hit), confidence=confidence, label=hit.name))
+                confidence = 0.3
         if group:
             groups.append(group)
     return groups
+
+
+def _district_number(words: list[str], i: int) -> tuple[str | None, str]:
+    """The number and kind word around "district" at i: after it, or an ordinal before it."""
+    kind_word = next((w for w in words[max(0, i - 2) : i + 2] if w in DISTRICT_KINDS), "")
+    for at in (i + 1, i + 2, i - 1, i - 2):
+        if 0 <= at < len(words):
+            match = _ORDINAL_NUMBER.fullmatch(words[at])
+            if match and (at > i or match.group(2) or at == i - 1):
+                return match.group(1).lstrip("0") or "0", kind_word
+    return None, kind_word
 
 
 # -- elsewhere ----------------------------------------------------------------------------------
@@ -339,9 +417,13 @@ def _elsewhere(tokens: list[Token], city: CityPackage) -> bool:
     for i, word in enumerate(words):
         nxt = words[i + 1] if i + 1 < len(words) else ""
         after_comma = i > 0 and tokens[i - 1].stop
-        if word in US_STATES and word != home:
-            if _ZIP.fullmatch(nxt) or (after_comma and (i == len(words) - 1 or tokens[i].stop)):
-                return True
+        ends_phrase = i == len(words) - 1 or tokens[i].stop
+        if (
+            word in US_STATES
+            and word != home
+            and (_ZIP.fullmatch(nxt) or (after_comma and ends_phrase))
+        ):
+            return True
         if prefixes and _ZIP.fullmatch(word) and not word.startswith(prefixes):
             before = words[i - 1] if i else ""
             if before in US_STATES or after_comma or i == len(words) - 1:

@@ -25,42 +25,61 @@ def meet(a: Street, b: Street) -> list[tuple[float, float]]:
     """The points (metres) where two streets cross or one ends at the other, best first."""
     if a.numbers.size > b.numbers.size:
         a, b = b, a
+    corners = _centerline_crossings(a, b)
     distances, nearest = b.tree.query(np.column_stack([a.x, a.y]), distance_upper_bound=NEAR_M)
     close = np.flatnonzero(np.isfinite(distances))
     if close.size == 0:
-        return []
-    corners: list[tuple[float, float]] = []
+        return corners
     tried: list[tuple[float, float]] = []  # parallel streets come close everywhere: look once
+    attempts = 0
     for row in close[np.argsort(distances[close])]:
         cx = (a.x[row] + b.x[nearest[row]]) / 2
         cy = (a.y[row] + b.y[nearest[row]]) / 2
         if any(np.hypot(cx - x, cy - y) < LOCAL_M for x, y in tried):
             continue
-        tried.append((cx, cy))
-        corner = _corner(a, b, cx, cy)
+        attempts += 1
+        corner, settled = _corner(a, b, cx, cy)
+        if settled:  # a corner, or two streets running alongside: no need to look here again
+            tried.append((cx, cy))
         if corner is not None and all(
             np.hypot(corner[0] - x, corner[1] - y) > LOCAL_M for x, y in corners
         ):
             corners.append(corner)
-        if len(corners) >= MAX_SITES or len(tried) >= MAX_TRIES:
+        if len(corners) >= MAX_SITES or attempts >= MAX_TRIES:
             break
     return corners
 
 
-def _corner(a: Street, b: Street, cx: float, cy: float) -> tuple[float, float] | None:
+def _centerline_crossings(a: Street, b: Street) -> list[tuple[float, float]]:
+    """Where two arterials' centerlines cross (exact, even where few addresses are near)."""
+    if a.lines is None or b.lines is None:
+        return []
+    crossing = a.lines.intersection(b.lines)
+    points: list[tuple[float, float]] = []
+    for geometry in getattr(crossing, "geoms", [crossing]):
+        if geometry.is_empty:
+            continue
+        point = geometry if geometry.geom_type == "Point" else geometry.centroid
+        if all(np.hypot(point.x - x, point.y - y) > LOCAL_M for x, y in points):
+            points.append((point.x, point.y))
+    return points
+
+
+def _corner(a: Street, b: Street, cx: float, cy: float) -> tuple[tuple[float, float] | None, bool]:
+    """The corner near (cx, cy), and whether this spot is settled (a corner or parallel)."""
     line_a, line_b = _local_line(a, cx, cy), _local_line(b, cx, cy)
     if line_a is None or line_b is None:
-        return None
+        return None, False
     (pa, da), (pb, db) = line_a, line_b
     sine = abs(da[0] * db[1] - da[1] * db[0])
     if sine < np.sin(np.radians(MIN_ANGLE_DEG)):
-        return None
+        return None, True
     # pa + s*da == pb + t*db
     s, _ = np.linalg.solve(np.column_stack([da, -db]), pb - pa)
     x, y = pa + s * da
     if np.hypot(x - cx, y - cy) > NEAR_M:
-        return None
-    return _snap(a, b, float(x), float(y))
+        return None, False
+    return _snap(a, b, float(x), float(y)), True
 
 
 def _local_line(street: Street, cx: float, cy: float):

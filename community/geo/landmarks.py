@@ -17,7 +17,21 @@ from community.geo.text import clean
 
 # Words that say "a school" without naming one.
 SCHOOL_WORDS = frozenset(
-    ["SCHOOL", "HIGH", "ELEMENTARY", "MIDDLE", "MID", "ACADEMY", "CHARTER", "CAMPUS", "PREPARATORY", "PREP", "INC", "K8"]
+    [
+        "SCHOOL",
+        "TECH",
+        "HIGH",
+        "ELEMENTARY",
+        "MIDDLE",
+        "MID",
+        "ACADEMY",
+        "CHARTER",
+        "CAMPUS",
+        "PREPARATORY",
+        "PREP",
+        "INC",
+        "K8",
+    ]
 )
 GENERIC_WORDS = SCHOOL_WORDS | {"THE", "OF", "AND", "MILWAUKEE", "SCHOOLS", "CENTER", "STREET"}
 MAX_NAME_WORDS = 7
@@ -49,15 +63,19 @@ class LandmarkIndex:
         self.districts: dict[tuple[str, str], Landmark] = {}
 
     def add(self, words: tuple[str, ...], landmark: Landmark) -> None:
-        if words and landmark not in self.phrases.get(words, []):
-            self.phrases.setdefault(words, []).append(landmark)
+        """Index a name under the ways residents write it ("Mc Govern" / "McGovern", no "The")."""
+        for variant in _variants(words):
+            if landmark not in self.phrases.get(variant, []):
+                self.phrases.setdefault(variant, []).append(landmark)
 
     def add_school(self, landmark: Landmark) -> None:
         words = _words(landmark.name)
         self.add(words, landmark)
         distinctive = tuple(w for w in words if w not in GENERIC_WORDS)
         if distinctive and sum(len(w) for w in distinctive) >= 4:
-            self.school_nicknames.setdefault(distinctive, []).append(landmark)
+            for variant in {distinctive, distinctive[:1]}:  # "Bradley Tech": the first word
+                if len(variant[0]) >= 4 or len(variant) > 1:
+                    self.school_nicknames.setdefault(variant, []).append(landmark)
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, list[Landmark]]]:
         """(start, end, landmarks) for every name found in the tokens, longest first."""
@@ -76,6 +94,23 @@ class LandmarkIndex:
                     found.append((start, start + length, hits))
                     taken |= span
         return found
+
+
+def _variants(words: tuple[str, ...]) -> set[tuple[str, ...]]:
+    variants = {words}
+    if words[:1] == ("THE",) and len(words) > 1:
+        variants.add(words[1:])
+    for variant in list(variants):
+        joined, i = [], 0
+        while i < len(variant):  # "MC GOVERN" -> "MCGOVERN"
+            if variant[i] in ("MC", "MAC", "O", "ST") and i + 1 < len(variant):
+                joined.append(variant[i] + variant[i + 1])
+                i += 2
+            else:
+                joined.append(variant[i])
+                i += 1
+        variants.add(tuple(joined))
+    return {v for v in variants if v and not (len(v) == 1 and len(v[0]) < 4)}
 
 
 def _beside_school_word(tokens: list[str], start: int, length: int) -> bool:
@@ -107,7 +142,8 @@ def build_landmarks(city: CityPackage) -> LandmarkIndex:
                 "park" if is_park else "neighborhood",
                 shape.name, point.x, point.y, shape.kind, shape.code,
             )  # fmt: skip
-            index.add(words, landmark)
+            for part in shape.name.split("/"):  # "THE VALLEY / PIGSVILLE": either name
+                index.add(_words(part), landmark)
         elif shape.kind == "business_district" and not _is_street_name(words):
             index.add(words, Landmark("landmark", shape.kind, shape.name, point.x, point.y))
         elif shape.kind in ("aldermanic_district", "police_district"):

@@ -18,13 +18,110 @@ HOUSE_NUMBER = re.compile(r"([1-9][0-9]{0,5})([A-Z])?")
 NUMBERED_STREET = re.compile(r"([1-9][0-9]{0,2})(ST|ND|RD|TH)?")
 BLOCK_WORDS = frozenset({"BLOCK", "BLK", "BLOCKS", "HUNDRED"})
 # Words joining two streets at a corner ("35th and Center", "Center near 27th", "27th/Wells").
-JOINERS = frozenset({"AND", "&", "AT", "@", "/", "NEAR", "BY", "OFF", "X", "CROSS", "ON"})
+JOINERS = frozenset({"AND", "&", "AT", "@", "/", "NEAR", "BY", "OFF", "X", "CROSS", "ON", "N"})
 CORE_JOINERS = frozenset({"AND", "&", "AT", "@", "/", "NEAR", "BY", "OFF", "X", "CROSS"})
 FILLER = frozenset({"THE", "OF", "CORNER", "CORNERS", "STREET", "ST", "AVE", "AV", "RIGHT"})
 UNIT_WORDS = frozenset({"APT", "APARTMENT", "UNIT", "STE", "SUITE", "UPPER", "LOWER", "REAR", "FL"})
 # Words too common to be a street on their own, without a type or direction next to them.
 COMMON_WORDS = frozenset(
-    ["THE", "A", "AN", "AND", "OR", "AT", "BY", "IN", "ON", "OF", "TO", "FROM", "NEAR", "OFF", "UP", "DOWN", "OVER", "HOUSE", "HOME", "CAR", "CARS", "PARK", "STREET", "CORNER", "BLOCK", "ALLEY", "LOT", "STORE", "GAS", "STATION", "SCHOOL", "CHURCH", "BAR", "GREEN", "COURT", "CIRCLE", "FRONT", "BACK", "SIDE", "GARDEN", "HOPE", "IRON", "BAY", "DEER", "DOVE", "ARROW", "HARVEST", "HERITAGE", "GLEN", "BOW", "ELM", "ASH", "OAK", "PINE", "CHERRY", "MAPLE", "CEDAR", "BIRCH", "WATER", "STATE", "MAIN", "CENTRAL", "CENTENNIAL", "COMMERCE", "INDUSTRIAL", "NORTH", "SOUTH", "EAST", "WEST", "HIGH", "HILL", "VIEW", "LAKE", "RIVER", "BRIDGE", "CANAL", "CAPE", "CHASE", "CROSS", "GRANT", "HALE", "HOLT", "HOPE", "JAMES", "JOSEPH", "MARY", "ROSE", "RUBY", "SILVER", "GOLD", "STAR", "DAY", "NIGHT", "TIME", "EVERY", "LIGHT"]
+    [
+        "THE",
+        "A",
+        "AN",
+        "AND",
+        "OR",
+        "AT",
+        "BY",
+        "IN",
+        "ON",
+        "OF",
+        "TO",
+        "FROM",
+        "NEAR",
+        "OFF",
+        "UP",
+        "DOWN",
+        "OVER",
+        "HOUSE",
+        "HOME",
+        "CAR",
+        "CARS",
+        "PARK",
+        "STREET",
+        "CORNER",
+        "BLOCK",
+        "ALLEY",
+        "LOT",
+        "STORE",
+        "GAS",
+        "STATION",
+        "SCHOOL",
+        "CHURCH",
+        "BAR",
+        "GREEN",
+        "COURT",
+        "CIRCLE",
+        "FRONT",
+        "BACK",
+        "SIDE",
+        "GARDEN",
+        "HOPE",
+        "IRON",
+        "BAY",
+        "DEER",
+        "DOVE",
+        "ARROW",
+        "HARVEST",
+        "HERITAGE",
+        "GLEN",
+        "BOW",
+        "ELM",
+        "ASH",
+        "OAK",
+        "PINE",
+        "CHERRY",
+        "MAPLE",
+        "CEDAR",
+        "BIRCH",
+        "WATER",
+        "STATE",
+        "MAIN",
+        "CENTRAL",
+        "CENTENNIAL",
+        "COMMERCE",
+        "INDUSTRIAL",
+        "NORTH",
+        "SOUTH",
+        "EAST",
+        "WEST",
+        "HIGH",
+        "HILL",
+        "VIEW",
+        "LAKE",
+        "RIVER",
+        "BRIDGE",
+        "CANAL",
+        "CAPE",
+        "CHASE",
+        "CROSS",
+        "GRANT",
+        "HALE",
+        "HOLT",
+        "HOPE",
+        "JAMES",
+        "JOSEPH",
+        "MARY",
+        "ROSE",
+        "RUBY",
+        "SILVER",
+        "GOLD",
+        "STAR",
+        "DAY",
+        "NIGHT",
+        "TIME",
+        "EVERY",
+        "LIGHT",
+    ]
 )
 
 
@@ -42,7 +139,8 @@ class StreetRef:
 
     @property
     def bare_number(self) -> bool:
-        return self.name[0].isdigit() and not self.street_type and not self.direction
+        """A number alone ("35"), which may be a street or just a number."""
+        return self.name[0].isdigit() and self.evidence == 0
 
 
 @dataclass(frozen=True)
@@ -110,11 +208,15 @@ def _reading(
     name = normalize_name(words)
     canonical = index.canonical_name(name)
     fuzzy = False
-    if canonical is None and len(words) <= 2 and all(w.isalpha() for w in words):
-        # Misspellings are only looked for where the words around say "a street is here".
-        if street_type or direction or _street_context(tokens, start, end):
-            canonical = index.fuzzy_name(" ".join(words))
-            fuzzy = canonical is not None
+    # Misspellings are only looked for where the words around say "a street is here".
+    if (
+        canonical is None
+        and len(words) <= 2
+        and all(w.isalpha() for w in words)
+        and (street_type or direction or _street_context(tokens, start, end))
+    ):
+        canonical = index.fuzzy_name(" ".join(words))
+        fuzzy = canonical is not None
     if canonical is None:
         return None
     evidence = (2 if street_type else 0) + (1 if direction else 0)
@@ -132,7 +234,7 @@ def _street_context(tokens: list[Token], start: int, end: int) -> bool:
         bool(HOUSE_NUMBER.fullmatch(before))
         or before in CORE_JOINERS
         or after in CORE_JOINERS
-        or before in {"ON", "OF", "CORNER"}
+        or before in {"ON", "OF", "CORNER", "N"}
     )
 
 
@@ -187,7 +289,7 @@ def find_corners(
             for second, joiners in _next_streets(tokens, streets, first.end):
                 if "BETWEEN" in joiners:
                     continue
-                if not (set(joiners) & CORE_JOINERS):
+                if not (set(joiners) & CORE_JOINERS) and joiners != ["N"]:  # "27th n Oklahoma"
                     continue
                 if first.evidence + second.evidence < 1 and not (
                     first.name[0].isdigit() or second.name[0].isdigit()

@@ -30,7 +30,7 @@ from community.geo.citypkg import (
 StreetKey = tuple[str, str, str]  # (direction, name, type) in the City's vocabulary
 
 FUZZY_MIN_LENGTH = 5  # shorter names are too easy to confuse ("MAIN" ~ "MARIN")
-FUZZY_CUTOFF = 86.0
+FUZZY_CUTOFF = 84.0
 CENTERLINE_SNAP_M = 60.0  # an arterial centerline this close is the street in front
 MAX_FROM_POINTS_M = 250.0  # a fitted position this far from every address point is no position
 

@@ -19,17 +19,58 @@ _BOUNDARY = set(',;:!?()[]<>"\n')
 
 # Words that mark a message as Spanish (two or more: "venden drogas en la esquina ...").
 SPANISH_CUES = frozenset(
-    ["Y", "LA", "EL", "DE", "DEL", "EN", "CALLE", "ESQUINA", "CERCA", "VENDEN", "HAY", "CASA", "DROGAS", "DISPAROS", "CUADRA", "ENTRE", "NOCHE", "POR", "FAVOR", "QUE", "LOS", "LAS", "ESTA", "ESTAN", "CARROS", "BASURA", "CALLEJON", "FRENTE", "DETRAS", "ESCUELA", "PARQUE", "AVENIDA", "TODAS", "NOCHES", "GENTE", "PELEAS", "TIRARON"]
+    [
+        "Y",
+        "LA",
+        "EL",
+        "DE",
+        "DEL",
+        "EN",
+        "CALLE",
+        "ESQUINA",
+        "CERCA",
+        "VENDEN",
+        "HAY",
+        "CASA",
+        "DROGAS",
+        "DISPAROS",
+        "CUADRA",
+        "ENTRE",
+        "NOCHE",
+        "POR",
+        "FAVOR",
+        "QUE",
+        "LOS",
+        "LAS",
+        "ESTA",
+        "ESTAN",
+        "CARROS",
+        "BASURA",
+        "CALLEJON",
+        "FRENTE",
+        "DETRAS",
+        "ESCUELA",
+        "PARQUE",
+        "AVENIDA",
+        "TODAS",
+        "NOCHES",
+        "GENTE",
+        "PELEAS",
+        "TIRARON",
+        "CON",
+    ]
 )
 # Spanish place words -> the English word the parser knows.
 SPANISH_WORDS = {
-    "Y": "AND", "ESQUINA": "CORNER", "ESQ": "CORNER", "CERCA": "NEAR",
+    "Y": "AND", "CON": "AND", "ESQUINA": "CORNER", "ESQ": "CORNER", "CERCA": "NEAR",
     "JUNTO": "NEAR", "FRENTE": "NEAR", "ENFRENTE": "NEAR", "DETRAS": "BEHIND",
     "ATRAS": "BEHIND", "ENTRE": "BETWEEN", "CUADRA": "BLOCK", "ESCUELA": "SCHOOL",
     "PARQUE": "PARK", "NORTE": "N", "SUR": "S", "OESTE": "W", "AVENIDA": "AVENIDA",
 }  # fmt: skip
 # Words that carry no place in Spanish messages; dropped only when the message is Spanish.
-SPANISH_FILLER = frozenset(["DE", "DEL", "LA", "EL", "LOS", "LAS", "EN", "AL", "A", "CALLE", "NUMERO", "NO"])
+SPANISH_FILLER = frozenset(
+    ["DE", "DEL", "LA", "EL", "LOS", "LAS", "EN", "AL", "A", "CALLE", "NUMERO", "NO"]
+)
 
 
 @dataclass(frozen=True)

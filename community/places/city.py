@@ -1,4 +1,4 @@
-"""The app's city package and its per-process caches (loaded on first use, never at import)."""
+"""The app's city package and geocoder, cached per process (loaded on first use, never at import)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ from flask import current_app
 
 if TYPE_CHECKING:  # geo pulls in pandas and pyproj: load them on first use, not with every page
     from community.geo.areas import AreaLocator
+    from community.geo.backends import GeocoderBackend
     from community.geo.citypkg import CityPackage
+
+GEOCODER_SETTINGS = (
+    "GEOCODER",
+    "NOMINATIM_URL",
+    "NOMINATIM_USER_AGENT",
+    "NOMINATIM_TIMEOUT",
+    "NOMINATIM_COUNTRY_CODES",
+    "NOMINATIM_VIEWBOX",
+)
 
 
 def current_city() -> CityPackage:
@@ -19,22 +29,30 @@ def current_city() -> CityPackage:
     return load_city(current_app.config["CITY_PACKAGE"])
 
 
-@functools.lru_cache(maxsize=4)
-def _locator_for(path: str) -> AreaLocator:
-    from community.geo.areas import AreaLocator
-    from community.geo.citypkg import iter_areas, load_city
-
-    return AreaLocator(iter_areas(load_city(path)))
-
-
 def area_locator() -> AreaLocator:
-    """Point-in-polygon lookup over every area layer of the current city."""
-    return _locator_for(current_app.config["CITY_PACKAGE"])
+    """Point-in-polygon lookup over every area layer of the current city (and its limits)."""
+    from community.geo.context import area_locator as locator
+
+    return locator(current_city())
+
+
+def geocoder() -> GeocoderBackend:
+    """The geocoder the settings choose (the city package's own by default)."""
+    settings = tuple((name, current_app.config.get(name)) for name in GEOCODER_SETTINGS)
+    return _geocoder_for(current_app.config["CITY_PACKAGE"], settings)
+
+
+@functools.lru_cache(maxsize=8)
+def _geocoder_for(city_path: str, settings: tuple) -> GeocoderBackend:
+    from community.geo.backends import backend_for
+    from community.geo.citypkg import load_city
+
+    return backend_for(dict(settings), load_city(city_path))
 
 
 def warm_caches() -> None:
-    """Load the address index and area shapes now (a worker does this before forking)."""
-    from community.geo.address import AddressIndex
+    """Load the street index, landmarks and area shapes now (a worker does this before forking)."""
+    from community.geo.geocoder import geocode
 
-    AddressIndex.from_city(current_city())
+    geocode(current_city(), "2847 N 35th St and Center near Washington Park")
     area_locator()

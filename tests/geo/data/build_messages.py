@@ -231,14 +231,6 @@ INTER_ES = [
 
 
 # ---------------------------------------------------------------- builders
-def uniq_name_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """(street, num) pairs that exist on exactly one (dir, sttype) of that street name."""
-    g = df.groupby(["street", "num"])[["dir", "sttype"]].apply(
-        lambda s: len(set(zip(s["dir"], s["sttype"], strict=True)))
-    )
-    return g
-
-
 def build_addresses(df, rng, n_total, ids):
     good = df[(df["sfx"] == "")]
     # exactly one row per full address, and the number+name unique across directions/types
@@ -478,7 +470,7 @@ def build_blocks(df, rng, n_total, ids):
     return out
 
 
-# Candidate crossings, as (MAI street name, MAI street name, how a resident says A, B or None).
+# Candidate crossings (MAI street names); each is kept only if it exists, is unique and checks out.
 INTER_CANDIDATES = [
     ("35TH", "CENTER"),
     ("27TH", "WELLS"),
@@ -562,7 +554,7 @@ INTER_CANDIDATES = [
 
 def line_fit(px, py):
     cx, cy = px.mean(), py.mean()
-    u, s, vt = np.linalg.svd(np.column_stack([px - cx, py - cy]), full_matrices=False)
+    _u, _s, vt = np.linalg.svd(np.column_stack([px - cx, py - cy]), full_matrices=False)
     return np.array([cx, cy]), vt[0]
 
 
@@ -626,11 +618,16 @@ def build_intersections(df, rng, n_total, ids, report):
     for a, b in INTER_CANDIDATES:
         if len(out) >= n_total:
             break
-        A, B = df[df["street"] == a], df[df["street"] == b]
-        if A.empty or B.empty:
+        pts_a, pts_b = df[df["street"] == a], df[df["street"] == b]
+        if pts_a.empty or pts_b.empty:
             report.append(f"skip {a} x {b}: street missing")
             continue
-        ax, ay, bx, by = A["x"].to_numpy(), A["y"].to_numpy(), B["x"].to_numpy(), B["y"].to_numpy()
+        ax, ay, bx, by = (
+            pts_a["x"].to_numpy(),
+            pts_a["y"].to_numpy(),
+            pts_b["x"].to_numpy(),
+            pts_b["y"].to_numpy(),
+        )
         d = np.hypot(ax[:, None] - bx[None, :], ay[:, None] - by[None, :])
         i, j = np.unravel_index(np.argmin(d), d.shape)
         dmin = float(d[i, j])
@@ -654,7 +651,9 @@ def build_intersections(df, rng, n_total, ids, report):
             pa, da = robust_line(ax[sa], ay[sa])
             pb, db = robust_line(bx[sb], by[sb])
             p = intersect_lines(pa, da, pb, db)
-        osm = osm_crossing(roads, a, A["sttype"].mode().iloc[0], b, B["sttype"].mode().iloc[0])
+        osm = osm_crossing(
+            roads, a, pts_a["sttype"].mode().iloc[0], b, pts_b["sttype"].mode().iloc[0]
+        )
         fit_off = None if p is None else math.hypot(p[0] - mx, p[1] - my)
         if p is None or fit_off > 200:
             report.append(
@@ -681,7 +680,7 @@ def build_intersections(df, rng, n_total, ids, report):
         lang = "es" if rng.random() < 0.25 else "en"
         sa_txt, sb_txt = cross_name(a, rng), cross_name(b, rng)
         if rng.random() < 0.2:
-            sa_txt = render(A.iloc[i]["dir"], a, A.iloc[i]["sttype"], rng, lang, True, True)
+            sa_txt = render(pts_a.iloc[i]["dir"], a, pts_a.iloc[i]["sttype"], rng, lang, True, True)
         if lang == "es":
             text = rng.choice(INTER_ES).format(a=sa_txt, b=sb_txt)
         else:
@@ -879,7 +878,66 @@ def build_areas(ids):
     return out
 
 
-SAFE_WORDS = ["someone", "keeps", "leaving", "garbage", "bags", "and", "old", "furniture", "out", "and", "the", "smell", "is", "getting", "worse", "every", "day", "i", "called", "before", "and", "nobody", "came", "out", "so", "i", "am", "writing", "again", "because", "my", "kids", "cannot", "play", "outside", "and", "the", "rats", "are", "everywhere", "please", "do", "something", "about", "this", "it", "has", "been", "going", "on", "for", "months", "and", "i", "am", "tired", "of", "waiting"]
+SAFE_WORDS = [
+    "someone",
+    "keeps",
+    "leaving",
+    "garbage",
+    "bags",
+    "and",
+    "old",
+    "furniture",
+    "out",
+    "and",
+    "the",
+    "smell",
+    "is",
+    "getting",
+    "worse",
+    "every",
+    "day",
+    "i",
+    "called",
+    "before",
+    "and",
+    "nobody",
+    "came",
+    "out",
+    "so",
+    "i",
+    "am",
+    "writing",
+    "again",
+    "because",
+    "my",
+    "kids",
+    "cannot",
+    "play",
+    "outside",
+    "and",
+    "the",
+    "rats",
+    "are",
+    "everywhere",
+    "please",
+    "do",
+    "something",
+    "about",
+    "this",
+    "it",
+    "has",
+    "been",
+    "going",
+    "on",
+    "for",
+    "months",
+    "and",
+    "i",
+    "am",
+    "tired",
+    "of",
+    "waiting",
+]
 
 
 def build_none(rng, ids, df):
