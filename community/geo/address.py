@@ -215,6 +215,8 @@ class AddressIndex:
     def __init__(self, points: pd.DataFrame) -> None:
         """Build from a frame shaped like load_address_points() (number .. street_type, lon, lat)."""
         frame = points.reset_index(drop=True)
+        for name in ("suffix", "direction", "street", "street_type"):
+            frame[name] = frame[name].astype(str)
         self.lon = frame["lon"].to_numpy(dtype=float)
         self.lat = frame["lat"].to_numpy(dtype=float)
         self.number = frame["number"].to_numpy(dtype=np.int64)

@@ -130,34 +130,42 @@ def area_kinds(city: CityPackage) -> list[str]:
 
 
 def load_address_points(city: CityPackage) -> pd.DataFrame:
-    """Return the address points with normalised columns plus x, y in metres (a fresh copy)."""
-    return _address_points(str(city.path)).copy()
+    """The address points with normalised columns plus x, y in metres (read anew each call).
 
-
-@lru_cache(maxsize=4)
-def _address_points(path: str) -> pd.DataFrame:
-    city = load_city(path)
+    Not cached here: the indexes built from it are, and a second copy of 229k rows would
+    only cost memory.
+    """
     spec = city.manifest.get("address_points")
     if not spec:
         raise ValueError(f"{city.slug}: manifest has no address_points")
     columns = spec["columns"]
-    raw = pd.read_csv(city.file(spec["file"]), dtype=str, keep_default_na=False)
-    frame = pd.DataFrame(
-        {
-            name: raw[columns[name]].str.strip().str.upper() if name in columns else ""
-            for name in ADDRESS_COLUMNS
-        }
+    text = [name for name in ("suffix", "direction", "street", "street_type") if name in columns]
+    raw = pd.read_csv(
+        city.file(spec["file"]),
+        usecols=[columns[name] for name in ADDRESS_COLUMNS if name in columns],
+        dtype={columns[name]: "category" for name in text},
+        keep_default_na=False,
+        na_values={columns[name]: [""] for name in ("number", "lon", "lat")},
     )
-    frame["number"] = pd.to_numeric(frame["number"], errors="coerce")
-    frame["lon"] = pd.to_numeric(frame["lon"], errors="coerce")
-    frame["lat"] = pd.to_numeric(frame["lat"], errors="coerce")
+    frame = pd.DataFrame({name: raw[columns[name]] for name in ADDRESS_COLUMNS if name in columns})
+    del raw
+    for name in ("number", "lon", "lat"):
+        frame[name] = pd.to_numeric(frame[name], errors="coerce")
+    for name in ("suffix", "direction", "street", "street_type"):
+        frame[name] = _normalised_text(frame[name]) if name in frame else ""
     frame = frame.dropna(subset=["number", "lon", "lat"])
     frame = frame[frame["street"] != ""].reset_index(drop=True)
     frame["number"] = frame["number"].astype(np.int64)
-    for name in ("suffix", "direction", "street", "street_type"):
-        frame[name] = frame[name].astype(str)
     frame["x"], frame["y"] = to_metres(city, frame["lon"].to_numpy(), frame["lat"].to_numpy())
     return frame
+
+
+def _normalised_text(column: pd.Series) -> pd.Series:
+    """Upper-case, trimmed text, transformed once per distinct value (the column is categorical)."""
+    values = column.astype("category")
+    categories = [str(c).strip().upper() for c in values.cat.categories]
+    mapping = dict(zip(values.cat.categories, categories, strict=True))
+    return values.map(mapping)  # still categorical: a thousand names, not 229k strings
 
 
 @lru_cache(maxsize=8)

@@ -182,6 +182,8 @@ def street_readings(tokens: list[Token], start: int, index: StreetIndex) -> list
             reading = _reading(tokens, start, begin, end, direction, words, index)
             if reading is not None:
                 readings.append(reading)
+    # Exact names before misspellings, then the most evidence, then the longest.
+    readings.sort(key=lambda r: (r.fuzzy, -r.evidence, r.start - r.end))
     return readings
 
 
@@ -212,7 +214,7 @@ def _reading(
     if (
         canonical is None
         and len(words) <= 2
-        and all(w.isalpha() for w in words)
+        and all(w.isalpha() and w not in STREET_TYPES for w in words)
         and (street_type or direction or _street_context(tokens, start, end))
     ):
         canonical = index.fuzzy_name(" ".join(words))

@@ -15,9 +15,10 @@ import numpy as np
 from sklearn.neighbors import KDTree
 
 from community.geo.address import format_address
-from community.geo.citypkg import CityPackage, load_address_points, load_city, to_metres
+from community.geo.citypkg import CityPackage, load_city, to_metres
 from community.geo.context import annotate, area_locator
 from community.geo.place import Place
+from community.geo.streets import street_index
 
 DEFAULT_MAX_DISTANCE_M = 250.0
 NEAR_CONFIDENCE = 0.9  # the tap is on the address point itself
@@ -32,13 +33,21 @@ class _AddressTree:
     """A KDTree over a city's address points in metres, with the columns a label needs."""
 
     def __init__(self, city: CityPackage) -> None:
-        points = load_address_points(city)
-        self.tree = KDTree(points[["x", "y"]].to_numpy(dtype=float))
-        self.number = points["number"].to_numpy(dtype=np.int64)
-        self.suffix = points["suffix"].to_numpy(dtype=object)
-        self.direction = points["direction"].to_numpy(dtype=object)
-        self.street = points["street"].to_numpy(dtype=object)
-        self.street_type = points["street_type"].to_numpy(dtype=object)
+        # Built from the street index's arrays, so the address file is read once per process.
+        streets = list(street_index(city).streets.values())
+        self.tree = KDTree(
+            np.column_stack(
+                [np.concatenate([s.x for s in streets]), np.concatenate([s.y for s in streets])]
+            )
+        )
+        self.number = np.concatenate([s.numbers for s in streets])
+        self._street_of = np.repeat(np.arange(len(streets)), [s.numbers.size for s in streets])
+        self._first_row = np.cumsum([0] + [s.numbers.size for s in streets])
+        self._streets = streets
+
+    def _suffix(self, row: int) -> str:
+        street = int(self._street_of[row])
+        return self._streets[street].suffixes.get(row - int(self._first_row[street]), "")
 
     def nearest(self, x: float, y: float) -> tuple[int, float]:
         """Row and distance (metres) of the address point nearest to (x, y).
@@ -51,16 +60,13 @@ class _AddressTree:
         distances, rows = self.tree.query(np.array([[x, y]]), k=k)
         nearest = float(distances[0][0])
         tied = [int(r) for d, r in zip(distances[0], rows[0], strict=True) if d <= nearest + TIE_M]
-        row = min(tied, key=lambda r: (self.suffix[r] != "", int(self.number[r]), r))
+        row = min(tied, key=lambda r: (self._suffix(r) != "", int(self.number[r]), r))
         return row, nearest
 
     def label(self, row: int) -> str:
+        direction, street, street_type = self._streets[int(self._street_of[row])].key
         return format_address(
-            int(self.number[row]),
-            str(self.suffix[row]),
-            str(self.direction[row]),
-            str(self.street[row]),
-            str(self.street_type[row]),
+            int(self.number[row]), self._suffix(row), direction, street, street_type
         )
 
 

@@ -43,6 +43,7 @@ class Street:
     numbers: np.ndarray
     x: np.ndarray
     y: np.ndarray
+    suffixes: dict[int, str] = field(default_factory=dict)  # row -> "A", only where there is one
     lines: MultiLineString | None = None
     _tree: cKDTree | None = field(default=None, repr=False)
 
@@ -68,21 +69,18 @@ class StreetIndex:
         former_names: dict[str, list[str]] | None = None,
     ) -> None:
         self.streets: dict[StreetKey, Street] = {}
-        self._exact: dict[tuple[StreetKey, int, str], int] = {}
-        frame = points.sort_values(["street", "direction", "street_type", "number"])
-        grouped = frame.groupby(["direction", "street", "street_type"], sort=False)
+        frame = points.sort_values(["street", "direction", "street_type", "number", "suffix"])
+        grouped = frame.groupby(["direction", "street", "street_type"], sort=False, observed=True)
         for key, rows in grouped:
-            street = Street(
+            key = tuple(str(part) for part in key)
+            suffixes = rows["suffix"].astype(str).to_numpy()
+            self.streets[key] = Street(
                 key=key,
                 numbers=rows["number"].to_numpy(dtype=np.int64),
                 x=rows["x"].to_numpy(dtype=float),
                 y=rows["y"].to_numpy(dtype=float),
+                suffixes={i: str(v) for i, v in enumerate(suffixes) if v},
             )
-            self.streets[key] = street
-            for pos, (number, suffix) in enumerate(
-                zip(street.numbers.tolist(), rows["suffix"].tolist(), strict=True)
-            ):
-                self._exact.setdefault((key, number, suffix or ""), pos)
         self.names: dict[str, list[StreetKey]] = {}
         for key in self.streets:
             self.names.setdefault(key[1], []).append(key)
@@ -149,12 +147,15 @@ class StreetIndex:
         police's own street-centreline locations, moving it onto the street does not bring it
         closer: see benchmarks/geocode_accuracy.py.)
         """
-        pos = self._exact.get((key, number, suffix))
+        street = self.streets[key]
+        first = int(np.searchsorted(street.numbers, number))
+        last = int(np.searchsorted(street.numbers, number, side="right"))
+        rows = range(first, last)
+        pos = next((r for r in rows if street.suffixes.get(r, "") == suffix), None)
         if pos is None and suffix:
-            pos = self._exact.get((key, number, ""))
+            pos = next((r for r in rows if r not in street.suffixes), None)
         if pos is None:
             return None
-        street = self.streets[key]
         return float(street.x[pos]), float(street.y[pos])
 
     def interpolate(self, key: StreetKey, number: int) -> tuple[float, float] | None:
