@@ -169,6 +169,52 @@ def report_class(name: str, uniq: pd.DataFrame, inc: pd.DataFrame, seed: int) ->
     return result
 
 
+def report_ceiling(city, uniq: pd.DataFrame, inc: pd.DataFrame) -> None:
+    """How close the ground truth itself lets any address-point geocoder get.
+
+    For every street-address Location whose exact address is in the City's address file, the
+    address point's own distance to WIBR (no parsing involved); and how far incidents at one
+    and the same Location lie from their median (WIBR disagreeing with itself).
+    """
+    from community.geo.streets import street_index
+
+    index = street_index(city)
+    distances = []
+    for location, row in uniq.iterrows():
+        parts = location.split()
+        if len(parts) < 4 or not parts[0].isdigit():
+            continue
+        key = (parts[1], " ".join(parts[2:-1]), parts[-1])
+        if key not in index.streets:
+            continue
+        xy = index.exact(key, int(parts[0]))
+        if xy is None:
+            continue
+        from community.geo.citypkg import to_lonlat
+
+        lon, lat = to_lonlat(city, [xy[0]], [xy[1]])
+        distances.append(float(haversine_m(row["lon"], row["lat"], lon[0], lat[0])))
+    distances = np.array(distances)
+    spread = inc.groupby("location").apply(
+        lambda g: float(
+            haversine_m(g["lon"], g["lat"], g["lon"].median(), g["lat"].median()).max()
+        ),
+        include_groups=False,
+    )
+    repeated = inc.groupby("location").size() > 1
+    print("\n=== data ceiling for street addresses (the ground truth, not the geocoder)")
+    print(
+        f"the City's own point for the exact address: {len(distances):,} Locations, "
+        f"{pct((distances <= 50).sum(), len(distances))} within 50 m, "
+        f"{pct((distances <= 100).sum(), len(distances))} within 100 m, median {metres(np.median(distances))}"
+    )
+    print(
+        f"WIBR against itself: {int(repeated.sum()):,} Locations with several incidents; "
+        f"{int((spread[repeated] > 50).sum()):,} of them have an incident over 50 m from the "
+        f"Location's median point"
+    )
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -225,6 +271,8 @@ def main() -> None:
         results[name] = report_class(
             name, uniq[uniq["cls"] == name], inc[inc["cls"] == name], args.seed
         )
+
+    report_ceiling(city, uniq[uniq["cls"] == "street address"], inc[inc["cls"] == "street address"])
 
     total_s = time.perf_counter() - run_start
     print("\n=== summary")
