@@ -15,7 +15,7 @@ import numpy as np
 
 from community.geo.address import STREET_TYPES, format_address
 from community.geo.citypkg import CityPackage, to_lonlat
-from community.geo.context import annotate
+from community.geo.context import annotate, area_locator
 from community.geo.intersections import meet
 from community.geo.landmarks import Landmark, landmark_index
 from community.geo.mentions import (
@@ -40,6 +40,7 @@ SPECIFICITY = {
     "area": 1,
 }
 AMBIGUOUS_CONFIDENCE = 0.5
+HINT_NEAR_M = 2000.0  # a named area this close to one reading (and not the others) settles it
 SAME_PLACE_M = 150.0
 MAX_ALTERNATIVES = 4
 US_STATES = frozenset(
@@ -134,7 +135,7 @@ def _readings(city: CityPackage, tokens: list[Token]) -> list[list[Place]]:
     groups.extend(_landmarks(city, tokens))
     groups.extend(_districts(city, tokens))
     hints = [g[0] for g in groups if g and g[0].kind in ("landmark", "area")]
-    return [_rank(group, hints) for group in groups if group]
+    return [_rank(city, group, hints) for group in groups if group]
 
 
 def _choose(groups: list[list[Place]]) -> Place:
@@ -154,15 +155,30 @@ def _choose(groups: list[list[Place]]) -> Place:
     return best.with_alternatives(tuple(others))
 
 
-def _rank(group: list[Place], hints: list[Place]) -> list[Place]:
+def _rank(city: CityPackage, group: list[Place], hints: list[Place]) -> list[Place]:
     """Best first; readings far apart make the mention ambiguous (never confident)."""
     group = _distinct(sorted(group, key=lambda p: p.confidence, reverse=True))
-    if len(group) > 1:
-        if hints:  # "2847 35th St in Sherman Park": the named area decides
-            hint = hints[0]
-            group.sort(key=lambda p: _metres(p, hint))
-        group[0] = replace(group[0], confidence=min(group[0].confidence, AMBIGUOUS_CONFIDENCE))
+    if len(group) < 2:
+        return group
+    if hints:  # "1518 35th St in Merrill Park": the named area settles it
+        hint = hints[0]
+        inside = [p for p in group if _inside(city, p, hint)]
+        if len(inside) == 1:
+            return inside + [p for p in group if p is not inside[0]]
+        group.sort(key=lambda p: _metres(p, hint))
+        near, far = _metres(group[0], hint), _metres(group[1], hint)
+        if near < HINT_NEAR_M and far > 2 * near:
+            return group
+    group[0] = replace(group[0], confidence=min(group[0].confidence, AMBIGUOUS_CONFIDENCE))
     return group
+
+
+def _inside(city: CityPackage, place: Place, hint: Place) -> bool:
+    """Whether a reading lies in the area a hint names (a neighbourhood, a district)."""
+    if not hint.areas:
+        return False
+    codes = area_locator(city).locate(place.lon, place.lat)
+    return all(codes.get(kind) == code for kind, code in hint.areas.items())
 
 
 def _distinct(group: list[Place]) -> list[Place]:
@@ -231,9 +247,9 @@ def _address(city: CityPackage, index: StreetIndex, mention: AddressMention) -> 
         found = _blocks(city, index, keys, mention.number, 0.75 * sure, middle=False)
     else:
         found = _interpolated(city, index, keys, mention, 0.8 * sure)
-    if not found and ref.direction:  # a wrong direction ("2847 S 35th" for N 35th)
+    if ref.direction:  # a wrong direction ("2847 S 35th" where only N 35th has 2847)?
         others = [k for k in index.keys(ref.name, "", ref.street_type) if k not in keys]
-        found = _exact(city, index, others, mention, 0.6 * sure)
+        found = _exact(city, index, others, mention, 0.6 * sure) + found
     return found or _blocks(city, index, keys, mention.number // 100 * 100, 0.6 * sure, middle=True)
 
 
@@ -356,6 +372,7 @@ def _landmark_place(hit: Landmark) -> Place:
     return Place(
         kind=hit.kind, lat=hit.lat, lon=hit.lon, label=label,
         confidence=LANDMARK_CONFIDENCE.get(hit.category, 0.4),
+        areas={hit.area_kind: hit.area_code} if hit.area_kind else {},
     )  # fmt: skip
 
 
