@@ -69,8 +69,9 @@ class Config:
         self.NOMINATIM_TIMEOUT = _env_number("NOMINATIM_TIMEOUT", 3.0, float)
         self.NOMINATIM_COUNTRY_CODES = _env("NOMINATIM_COUNTRY_CODES", "us")
         self.NOMINATIM_VIEWBOX = _env("NOMINATIM_VIEWBOX")  # unset: the city limits' bounds
-        # Below this the geocoder's answer is a guess: staff (or the resident) place the concern.
-        self.LOCATE_MIN_CONFIDENCE = _env_number("LOCATE_MIN_CONFIDENCE", 0.5, float)
+        # Below this the answer is a guess (ambiguous readings are capped at 0.5, areas 0.45):
+        # staff (or the resident, by SMS) place the concern.
+        self.LOCATE_MIN_CONFIDENCE = _env_number("LOCATE_MIN_CONFIDENCE", 0.55, float)
         self.CLUSTER_EPS_M = _env_number("CLUSTER_EPS_M", 150.0, float)
         self.CLUSTER_MIN_SAMPLES = int(_env_number("CLUSTER_MIN_SAMPLES", 3))
         self.CLUSTER_WINDOW_DAYS = int(_env_number("CLUSTER_WINDOW_DAYS", 90))
