@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import click
@@ -10,7 +11,22 @@ from flask import Flask, current_app
 from community.extensions import db
 
 
+def needs_schema(command):  # noqa: ANN001, ANN201 - wraps a click callback
+    """Stop with a clear message, not a traceback, when the database has not been migrated."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if "concern" not in db.inspect(db.engine).get_table_names():
+            raise click.ClickException(
+                "the database has no tables yet: run `flask db upgrade` first"
+            )
+        return command(*args, **kwargs)
+
+    return wrapper
+
+
 @click.command("load-city")
+@needs_schema
 def load_city_command() -> None:
     """Load the city package's areas and the reference agencies and categories."""
     from community.demo.reference import load_reference_data
@@ -30,6 +46,7 @@ def load_city_command() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when concerns already exist.")
 @click.option("--concerns", default=2000, show_default=True, help="How many concerns to create.")
 @click.option("--seed", default=414, show_default=True, help="Random seed.")
+@needs_schema
 def demo_command(if_empty: bool, concerns: int, seed: int) -> None:
     """Seed demo staff, concerns (located and clustered) and some agency work."""
     from community.demo.seed import seed_demo
@@ -61,6 +78,7 @@ def demo_logins_command() -> None:
 
 
 @click.command("locate")
+@needs_schema
 def locate_command() -> None:
     """Locate every concern still waiting for a place."""
     from community.models import Concern, GeocodeStatus
@@ -103,6 +121,7 @@ def geocode_command(text: str | None, path) -> None:
 
 
 @click.command("recluster")
+@needs_schema
 def recluster_command() -> None:
     """Re-cluster concerns into hotspots now."""
     from community.hotspots.recluster import recluster
@@ -115,6 +134,7 @@ def recluster_command() -> None:
 
 
 @click.command("sweep")
+@needs_schema
 def sweep_command() -> None:
     """Enqueue (or run inline) every piece of work the database says is owed."""
     from community.jobs import sweep

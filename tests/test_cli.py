@@ -116,3 +116,13 @@ def test_geocode_file_keeps_order_and_survives_bad_lines(app, tmp_path) -> None:
 def test_geocode_needs_text_or_file(app) -> None:
     result = app.test_cli_runner().invoke(args=["geocode"])
     assert result.exit_code == 2 and "give either TEXT or --file" in result.output
+
+
+def test_commands_on_an_unmigrated_database_say_what_to_do(tmp_path) -> None:
+    from tests.conftest import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    for command in (["load-city"], ["demo"], ["locate"], ["recluster"], ["sweep"]):
+        result = app.test_cli_runner().invoke(args=command)
+        assert result.exit_code == 1
+        assert "run `flask db upgrade` first" in result.output
