@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 
 import click
 from flask import Flask, current_app
@@ -11,11 +12,11 @@ from flask import Flask, current_app
 from community.extensions import db
 
 
-def needs_schema(command):  # noqa: ANN001, ANN201 - wraps a click callback
+def needs_schema(command: Callable[..., None]) -> Callable[..., None]:
     """Stop with a clear message, not a traceback, when the database has not been migrated."""
 
     @functools.wraps(command)
-    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def wrapper(*args: object, **kwargs: object) -> None:
         if "concern" not in db.inspect(db.engine).get_table_names():
             raise click.ClickException(
                 "the database has no tables yet: run `flask db upgrade` first"

@@ -122,7 +122,8 @@ def test_commands_on_an_unmigrated_database_say_what_to_do(tmp_path) -> None:
     from tests.conftest import make_app
 
     app = make_app(f"sqlite:///{tmp_path / 'empty.sqlite'}")
-    for command in (["load-city"], ["demo"], ["locate"], ["recluster"], ["sweep"]):
-        result = app.test_cli_runner().invoke(args=command)
-        assert result.exit_code == 1
-        assert "run `flask db upgrade` first" in result.output
+    with app.app_context():
+        for command in (["load-city"], ["demo"], ["locate"], ["recluster"], ["sweep"]):
+            result = app.test_cli_runner().invoke(args=command)
+            assert result.exit_code == 1
+            assert "run `flask db upgrade` first" in result.output
