@@ -316,6 +316,8 @@ def _corner_points(
         for key_b in index.keys(second.name, second.direction, second.street_type):
             if key_a[1] == key_b[1]:
                 continue
+            if index.numbered_parallel and key_a[1][0].isdigit() and key_b[1][0].isdigit():
+                continue  # "26th and 27th": in this city numbered streets never meet
             for xy in meet(index.streets[key_a], index.streets[key_b]):
                 found.append((xy, key_a, key_b))
     return found

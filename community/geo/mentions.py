@@ -300,6 +300,8 @@ def find_corners(
                 corners.append(CornerMention(first, second))
                 if start > 0 and tokens[start - 1].text == "BETWEEN":
                     _add_between(tokens, streets, start, first, second, betweens)
+                    for street, _ in _next_streets(tokens, streets, second.end):
+                        betweens.append(BetweenMention(street, first, second))  # "... on Center"
     return corners, betweens
 
 

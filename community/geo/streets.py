@@ -67,7 +67,9 @@ class StreetIndex:
         roads: list[tuple[StreetKey, LineString]],
         aliases: dict[str, str] | None = None,
         former_names: dict[str, list[str]] | None = None,
+        numbered_parallel: bool = False,
     ) -> None:
+        self.numbered_parallel = numbered_parallel
         self.streets: dict[StreetKey, Street] = {}
         frame = points.sort_values(["street", "direction", "street_type", "number", "suffix"])
         grouped = frame.groupby(["direction", "street", "street_type"], sort=False, observed=True)
@@ -291,6 +293,7 @@ def _index_for(path: str) -> StreetIndex:
         _road_keys(city),
         aliases=streets.get("aliases"),
         former_names=streets.get("former_names"),
+        numbered_parallel=bool(streets.get("numbered_streets_parallel")),
     )
 
 

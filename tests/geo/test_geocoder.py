@@ -134,3 +134,22 @@ def test_json_contract(city):
         "aldermanic_district",
         "alternatives",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("shots on thirty fifth street and center", "N 35th St & W Center St"),
+        ("forty-ninth and Center", "N 49th St & W Center St"),
+        ("the twenty four hundred block of north twelfth", "2400 block of N 12th St"),
+        ("24 hundred block of n 12th st", "2400 block of N 12th St"),
+        ("drugs sold b/w 26th and 27th on Center", "W Center St between N 26th St and N 27th St"),
+        ("someone dumping on 35th nr Burleigh", "N 35th St & W Burleigh St"),
+    ],
+)
+def test_voice_to_text_and_shorthand(city, text, label):
+    assert geocode(city, text).label == label
+
+
+def test_numbered_streets_never_meet(city):
+    assert geocode(city, "fights between 26th and 27th").kind == "none"
