@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 from scipy.spatial import cKDTree
 from shapely.geometry import LineString, MultiLineString, Point
 
@@ -96,6 +97,7 @@ class StreetIndex:
             n for n in self.names if len(n) >= FUZZY_MIN_LENGTH and not n[0].isdigit()
         ]
         self.max_name_words = max(len(n.split()) for n in self.names)
+        self._short_names = _short_names(self.names)
 
     def _attach_roads(self, roads: list[tuple[StreetKey, LineString]]) -> None:
         by_key: dict[StreetKey, list[LineString]] = {}
@@ -118,7 +120,13 @@ class StreetIndex:
         return name if name in self.names else None
 
     def fuzzy_name(self, name: str) -> str | None:
-        """The City's name closest to a misspelt one ("BURLIEGH" -> "BURLEIGH"), if close enough."""
+        """The City's name closest to a misspelt one ("BURLIEGH" -> "BURLEIGH"), if close enough.
+
+        Also the everyday short form of a longer official name ("MITCHELL" for HISTORIC
+        MITCHELL) when only one street ends that way.
+        """
+        if name in self._short_names:
+            return self._short_names[name]
         if len(name) < FUZZY_MIN_LENGTH or name[0].isdigit():
             return None
         return _fuzzy(name, tuple(self._fuzzy_choices))
@@ -245,9 +253,31 @@ def _robust_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(slope), float(intercept)
 
 
+def _short_names(names: dict[str, list]) -> dict[str, str]:
+    """Last words of multi-word names that stand for one street only (and are no name themselves)."""
+    tails: dict[str, set[str]] = {}
+    for name in names:
+        words = name.split()
+        for cut in range(1, len(words)):
+            tail = " ".join(words[cut:])
+            if len(tail) >= 5 and not tail[0].isdigit():
+                tails.setdefault(tail, set()).add(name)
+    return {
+        tail: next(iter(full))
+        for tail, full in tails.items()
+        if len(full) == 1 and tail not in names
+    }
+
+
 @lru_cache(maxsize=4096)
 def _fuzzy(name: str, choices: tuple[str, ...]) -> str | None:
-    found = process.extractOne(name, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    """Closest name with the same first letter (residents rarely mistype the first one)."""
+    same_start = tuple(c for c in choices if c[0] == name[0])
+    found = process.extractOne(name, same_start, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    if found is None:  # "CENTRE" for CENTER: a swapped pair of letters
+        found = process.extractOne(
+            name, same_start, scorer=DamerauLevenshtein.normalized_similarity, score_cutoff=0.8
+        )
     return found[0] if found else None
 
 

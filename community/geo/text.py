@@ -58,6 +58,8 @@ SPANISH_CUES = frozenset(
         "PELEAS",
         "TIRARON",
         "CON",
+        "DEL",
+        "PARQUE",
     ]
 )
 # Spanish place words -> the English word the parser knows.
@@ -113,25 +115,75 @@ def is_spanish(tokens: list[Token]) -> bool:
     return sum(1 for t in tokens if t.text in SPANISH_CUES) >= 2
 
 
+# Spanish words that come before the name they describe: "avenida National" -> "National AVE",
+# "parque Washington" -> "Washington PARK", "escuela Hamilton" -> "Hamilton SCHOOL".
+SPANISH_PREFIX_TYPES = {"AVENIDA": "AVE", "BULEVAR": "BLVD", "PARQUE": "PARK", "ESCUELA": "SCHOOL"}
+
+
 def englishify(tokens: list[Token]) -> list[Token]:
-    """Spanish place words in English roles; "avenida National" -> "National AVE"."""
+    """Spanish place words in English roles and English order."""
     if not is_spanish(tokens):
         return tokens
     out: list[Token] = []
     pending_type: str | None = None
-    for token in tokens:
+    for token in spanish_numbers(tokens):
+        if token.text in SPANISH_PREFIX_TYPES:
+            pending_type = SPANISH_PREFIX_TYPES[token.text]
+            continue
         word = SPANISH_WORDS.get(token.text, token.text)
         if word in SPANISH_FILLER:
             if token.stop and out:
                 out[-1] = Token(out[-1].text, True)
             continue
-        if word == "AVENIDA":
-            pending_type = "AVE"
-            continue
         out.append(Token(word, token.stop and pending_type is None))
         if pending_type and word.isalpha() and word not in SPANISH_WORDS.values():
             out.append(Token(pending_type, token.stop))
             pending_type = None
+    return out
+
+
+SPANISH_UNITS = {
+    "UNO": 1, "UNA": 1, "DOS": 2, "TRES": 3, "CUATRO": 4, "CINCO": 5, "SEIS": 6, "SIETE": 7,
+    "OCHO": 8, "NUEVE": 9,
+}  # fmt: skip
+SPANISH_TEENS = {
+    "DIEZ": 10, "ONCE": 11, "DOCE": 12, "TRECE": 13, "CATORCE": 14, "QUINCE": 15,
+    "DIECISEIS": 16, "DIECISIETE": 17, "DIECIOCHO": 18, "DIECINUEVE": 19, "VEINTE": 20,
+    "VEINTIUNO": 21, "VEINTIUNA": 21, "VEINTIDOS": 22, "VEINTITRES": 23, "VEINTICUATRO": 24,
+    "VEINTICINCO": 25, "VEINTISEIS": 26, "VEINTISIETE": 27, "VEINTIOCHO": 28,
+    "VEINTINUEVE": 29,
+}  # fmt: skip
+SPANISH_TENS = {
+    "TREINTA": 30, "CUARENTA": 40, "CINCUENTA": 50, "SESENTA": 60, "SETENTA": 70,
+    "OCHENTA": 80, "NOVENTA": 90,
+}  # fmt: skip
+STREET_CONTEXT_ES = frozenset({"LA", "CALLE", "Y", "CON", "ESQUINA", "DE"})
+
+
+def spanish_numbers(tokens: list[Token]) -> list[Token]:
+    """ "la trece" -> 13, "treinta y cinco" -> 35; a lone "dos" only after "la"/"calle"."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].text
+        value, used = None, 1
+        if word in SPANISH_TENS:
+            value = SPANISH_TENS[word]
+            if (
+                i + 2 < len(tokens)
+                and tokens[i + 1].text == "Y"
+                and tokens[i + 2].text in SPANISH_UNITS
+            ):
+                value, used = value + SPANISH_UNITS[tokens[i + 2].text], 3
+        elif word in SPANISH_TEENS:
+            value = SPANISH_TEENS[word]
+        elif word in SPANISH_UNITS and i > 0 and tokens[i - 1].text in STREET_CONTEXT_ES:
+            value = SPANISH_UNITS[word]
+        if value is None:
+            out.append(tokens[i])
+        else:
+            out.append(Token(str(value), tokens[i + used - 1].stop))
+        i += used
     return out
 
 
