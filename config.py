@@ -113,6 +113,8 @@ class ProductionConfig(Config):
         super().__init__()
         self.SECRET_KEY = _env("SECRET_KEY")
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+        # Rate limits must hold across every web process: keep the counts in Redis.
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", self.REDIS_URL or "memory://")
 
     def validate(self) -> None:
         problems = []
@@ -121,6 +123,12 @@ class ProductionConfig(Config):
         uri = self.SQLALCHEMY_DATABASE_URI or ""
         if not uri.startswith("postgresql"):
             problems.append("DATABASE_URL must point at PostgreSQL (postgresql+psycopg://...)")
+        if not self.REDIS_URL:
+            problems.append(
+                "REDIS_URL must be set: background jobs run on RQ workers, not in requests"
+            )
+        if self.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            problems.append("RATELIMIT_STORAGE_URI must be shared by every process (redis://...)")
         problems += _phone_key_problems(self.PHONE_ENCRYPTION_KEY, self.PHONE_HASH_KEY)
         if problems:
             raise ConfigError("Production settings refused: " + "; ".join(problems))

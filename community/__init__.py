@@ -14,6 +14,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)
+    register_template_filters(app)
     register_errorhandlers(app)
     register_cli(app)
     return app
@@ -68,6 +69,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+
+
+def register_template_filters(app: Flask) -> None:
+    from community import filters
+
+    filters.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -90,6 +90,10 @@ def locate_command() -> None:
     ).all()
     placed = sum(1 for concern_id in ids if locate_concern(concern_id))
     click.echo(f"locate: {placed} of {len(ids)} placed")
+    if placed:
+        from community.jobs import enqueue
+
+        enqueue("recluster")  # placed concerns belong in hotspots
 
 
 @click.command("geocode")
@@ -162,6 +166,9 @@ def worker_command(burst: bool, sweep_every: int) -> None:
         # Jobs will fail and be retried with the reason in their traceback; the worker stays up.
         current_app.logger.exception("could not load the city package; jobs that need it fail")
     sweep()
+    # The work-horses RQ forks must not inherit this process's database connections.
+    db.session.remove()
+    db.engine.dispose()
     if not burst:
         _start_sweeper(current_app._get_current_object(), sweep_every)
     queue = get_queue()

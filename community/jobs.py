@@ -30,6 +30,9 @@ def _with_app(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any) -> Any:
         if has_app_context():
             _forget_parent_connections()
+            from community.extensions import db
+
+            db.session.remove()  # a fresh session per job, never the parent's
             return func(*args)
         from community import create_app
 
@@ -153,15 +156,23 @@ def get_queue():
 
 
 def sweep() -> dict[str, int]:
-    """Enqueue every piece of work the database says is owed; returns counts by job."""
+    """Hand every piece of work the database says is owed to the queue (or do it now, inline).
+
+    Inline, every pending concern is located first and then one recluster runs, instead of
+    one recluster per concern.
+    """
     from community.extensions import db
     from community.models import Concern, GeocodeStatus
 
     pending_ids = db.session.scalars(
         db.select(Concern.id).where(Concern.geocode_status == GeocodeStatus.PENDING)
     ).all()
+    inline = not current_app.config.get("REDIS_URL")
     for concern_id in pending_ids:
-        enqueue("locate_concern", concern_id)
+        if inline:
+            _locate_only(concern_id)
+        else:
+            enqueue("locate_concern", concern_id)
     owed_cluster = db.session.scalar(
         db.select(db.func.count(Concern.id)).where(
             Concern.geocode_status == GeocodeStatus.LOCATED, Concern.clustered_at.is_(None)
@@ -170,3 +181,14 @@ def sweep() -> dict[str, int]:
     if owed_cluster:
         enqueue("recluster")
     return {"locate_concern": len(pending_ids), "recluster": 1 if owed_cluster else 0}
+
+
+def _locate_only(concern_id: int) -> None:
+    from community.extensions import db
+    from community.places.locate import locate_concern as locate
+
+    try:
+        locate(concern_id)
+    except Exception:  # one bad concern must not stop the sweep; it stays pending
+        log.exception("locating concern %s failed; it stays pending", concern_id)
+        db.session.rollback()

@@ -1,35 +1,80 @@
-"""Logging: one format, and phone numbers scrubbed from every record before it is written."""
+"""Logging: one format, and phone numbers scrubbed from every record before it is written.
+
+Redaction happens where records are made, not where they are written: a wrapper around the
+log record factory rewrites each record's message (and the text of any exception it carries)
+as it is created. So every handler sees the redacted record, including handlers that gunicorn,
+RQ or a test attach after create_app() has run, and handlers on any logger.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 from flask import Flask
 
 # +14145550123, 414-555-0123, (414) 555 0123 ...: anything that looks like a phone number.
 PHONE_RE = re.compile(r"(?<!\w)(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\w)")
+MASK = "[phone]"
+
+_formatter = logging.Formatter()
+
+
+def redact_phones(text: str) -> str:
+    """The text with anything that looks like a phone number replaced by a mask."""
+    return PHONE_RE.sub(MASK, text)
+
+
+def redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    """Rewrite a record in place so neither its message nor its traceback carries a number."""
+    try:
+        message = record.getMessage()
+    except Exception:  # a bad format string: leave it for the handler to report, as logging does
+        return record
+    redacted = redact_phones(message)
+    if redacted != message:
+        record.msg, record.args = redacted, None
+    if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
+        # Formatter.format() uses exc_text when it is set, so the traceback is written redacted.
+        record.exc_text = _formatter.formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = redact_phones(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact_phones(record.stack_info)
+    return record
+
+
+class _RedactingFactory:
+    """Wraps the current log record factory; recognisable, so it is installed only once."""
+
+    def __init__(self, wrapped: Callable[..., logging.LogRecord]) -> None:
+        self.wrapped = wrapped
+
+    def __call__(self, *args: object, **kwargs: object) -> logging.LogRecord:
+        return redact_record(self.wrapped(*args, **kwargs))
+
+
+def install_redaction() -> None:
+    """Make every log record in this process redacted at creation (idempotent)."""
+    if not isinstance(logging.getLogRecordFactory(), _RedactingFactory):
+        logging.setLogRecordFactory(_RedactingFactory(logging.getLogRecordFactory()))
 
 
 class PhoneRedactingFilter(logging.Filter):
-    """Replaces phone numbers in log messages with a mask, whatever logged them."""
+    """Redacts a record at a handler or logger; for records made outside the factory."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = PHONE_RE.sub("[phone]", message)
-        if redacted != message:
-            record.msg, record.args = redacted, None
+        redact_record(record)
         return True
 
 
 def configure_logging(app: Flask) -> None:
-    """Attach the redacting filter to the app's and the root handlers."""
+    """One format and level, and phone numbers redacted from every record, whoever logs it."""
+    install_redaction()
     level = app.config.get("LOG_LEVEL", "INFO")
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     root.setLevel(level)
     logging.getLogger("alembic").setLevel("WARNING" if level != "DEBUG" else level)
-    for handler in root.handlers + app.logger.handlers:
-        if not any(isinstance(f, PhoneRedactingFilter) for f in handler.filters):
-            handler.addFilter(PhoneRedactingFilter())

@@ -20,32 +20,62 @@ for arg in "$@"; do
     esac
 done
 
-packages=()
+# PostgreSQL: postgresql-15 where the archive has it (Debian 12); otherwise the
+# distribution's default major, i.e. the postgresql-NN the `postgresql`
+# metapackage depends on (e.g. postgresql-17 on Debian 13).
+PG_PREFERRED=15
 
-# Debian splits venv/ensurepip out of the standard library.
-if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
-    packages+=(python3-venv)
-fi
+# Print the candidate version of package $1; nothing when there is none.
+apt_candidate() {
+    apt-cache policy "$1" 2>/dev/null \
+        | awk '$1 == "Candidate:" && $2 != "(none)" { print $2; exit }'
+}
 
-if [ "$with_test" = 1 ]; then
-    packages+=(
-        redis-server
-        postgresql-15 postgresql-15-postgis-3
-        chromium
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-        poppler-utils
-        fonts-dejavu-core
-    )
-fi
-
-missing=()
-for pkg in "${packages[@]}"; do
-    status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
-    if [ "$status" != "installed" ]; then
-        missing+=("$pkg")
+pg_major() {
+    local major
+    if [ -n "$(apt_candidate "postgresql-$PG_PREFERRED")" ]; then
+        echo "$PG_PREFERRED"
+        return
     fi
-done
+    major=$(apt-cache depends postgresql 2>/dev/null \
+        | sed -n 's/^ *Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -n 1 || true)
+    # Unknown (e.g. no package lists yet): keep the preferred one for now;
+    # it is resolved again after `apt-get update`.
+    echo "${major:-$PG_PREFERRED}"
+}
 
+# Fill `packages` and `missing` (those of `packages` not installed).
+compute_missing() {
+    local pkg status major
+    packages=()
+
+    # Debian splits venv/ensurepip out of the standard library.
+    if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+        packages+=(python3-venv)
+    fi
+
+    if [ "$with_test" = 1 ]; then
+        major=$(pg_major)
+        packages+=(
+            redis-server
+            "postgresql-$major" "postgresql-$major-postgis-3"
+            chromium
+            libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+            poppler-utils
+            fonts-dejavu-core
+        )
+    fi
+
+    missing=()
+    for pkg in "${packages[@]}"; do
+        status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
+        if [ "$status" != "installed" ]; then
+            missing+=("$pkg")
+        fi
+    done
+}
+
+compute_missing
 if [ "${#missing[@]}" -eq 0 ]; then
     echo "install-system-deps: all system packages present"
     exit 0
@@ -89,7 +119,13 @@ apt_run() {
     done
 }
 
-echo "install-system-deps: installing ${missing[*]}"
 apt_run update
+# Fresh package lists: resolve the PostgreSQL major again.
+compute_missing
+if [ "${#missing[@]}" -eq 0 ]; then
+    echo "install-system-deps: all system packages present"
+    exit 0
+fi
+echo "install-system-deps: installing ${missing[*]}"
 apt_run install -y --no-install-recommends "${missing[@]}"
 echo "install-system-deps: done"

@@ -34,14 +34,25 @@ def test_production_refuses_phone_keys_derived_from_the_secret(
     assert "PHONE_HASH_KEY" in str(error.value)
 
 
+def test_production_needs_redis_for_jobs_and_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@127.0.0.1/db")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    with pytest.raises(ConfigError, match="REDIS_URL must be set") as error:
+        create_app("production")
+    assert "RATELIMIT_STORAGE_URI must be shared" in str(error.value)
+
+
 def test_production_starts_with_real_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("PHONE_ENCRYPTION_KEY", Fernet.generate_key().decode())
     monkeypatch.setenv("PHONE_HASH_KEY", "h" * 40)
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@127.0.0.1:1/db")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert app.config["REDIS_URL"] is None
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
 
 
 def test_unknown_environment_is_a_clear_error() -> None:

@@ -57,7 +57,9 @@ def test_an_unplaceable_report_waits_for_staff(client) -> None:
     assert concern.geocode_status == GeocodeStatus.FAILED
 
 
-def test_a_phone_number_is_stored_encrypted_and_needs_consent(client) -> None:
+def test_a_phone_number_is_stored_encrypted_and_needs_consent(app, client) -> None:
+    from community.privacy import PhoneVault
+
     response = client.post("/report", data={**GOOD, "phone": "414-555-0123"})
     assert response.status_code == 400
     assert "agree to text updates" in response.get_data(as_text=True)
@@ -66,7 +68,9 @@ def test_a_phone_number_is_stored_encrypted_and_needs_consent(client) -> None:
     assert response.status_code == 302
     resident = db.session.scalar(sa.select(Resident))
     assert resident.phone_last4 == "0123"
-    assert b"555" not in resident.phone_encrypted
+    assert PhoneVault.from_config(app.config).decrypt(resident.phone_encrypted) == "+14145550123"
+    stored = bytes(resident.phone_encrypted)
+    assert b"4145550123" not in stored and b"+14145550123" not in stored
     case_number = response.headers["Location"].rsplit("/", 1)[-1]
     assert "0123" not in client.get(f"/report/{case_number}").get_data(as_text=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -15,11 +16,12 @@ from tests.factories import ConcernFactory
 
 
 def test_timestamps_come_back_timezone_aware_in_utc(app) -> None:
-    concern = ConcernFactory(reported_at=datetime(2026, 6, 1, 12, 30, tzinfo=UTC))
+    chicago = datetime(2026, 6, 1, 7, 30, tzinfo=ZoneInfo("America/Chicago"))
+    concern = ConcernFactory(reported_at=chicago)
     db.session.expire_all()
     again = db.session.get(type(concern), concern.id)
     assert again.reported_at == datetime(2026, 6, 1, 12, 30, tzinfo=UTC)
-    assert again.reported_at.tzinfo is not None
+    assert again.reported_at.tzinfo == UTC
     assert again.created_at.tzinfo is not None
 
 

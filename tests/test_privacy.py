@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import logging
 
 import pytest
 
 from community.logging_setup import PhoneRedactingFilter
 from community.privacy import InvalidPhoneNumberError, PhoneVault, mask_phone, normalize_phone
+from tests.conftest import make_app
 
 
 @pytest.mark.parametrize("raw", ["414-555-0123", "(414) 555 0123", "+1 414 555 0123", "4145550123"])
@@ -33,11 +35,45 @@ def test_vault_round_trip_and_keyed_hash() -> None:
     assert mask_phone("+14145550123") == "***-***-0123"
 
 
-def test_logs_never_carry_a_phone_number(caplog: pytest.LogCaptureFixture) -> None:
-    logger = logging.getLogger("test.privacy")
-    caplog.handler.addFilter(PhoneRedactingFilter())
-    with caplog.at_level(logging.INFO):
+PHONE_FORMS = ("+14145550123", "4145550123", "414-555-0123", "(414) 555-0123", "555 0199")
+
+
+def test_logs_never_carry_a_phone_number_even_through_a_later_handler() -> None:
+    """A handler added after create_app (as gunicorn or RQ add theirs) gets redacted records."""
+    make_app("sqlite://")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("test.privacy.late")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
         logger.info("text from %s about case %s", "+14145550123", "MKE-7K3Q")
         logger.info("call 414-555-0123 or (414) 555 0199")
-    assert "5550123" not in caplog.text and "555 0199" not in caplog.text
-    assert "MKE-7K3Q" in caplog.text and "[phone]" in caplog.text
+        try:
+            raise ValueError("cannot text +14145550123 or (414) 555-0123")
+        except ValueError:
+            logger.exception("sending to %s failed", "414-555-0123")
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    for number in PHONE_FORMS:
+        assert number not in written
+    assert "MKE-7K3Q" in written and "[phone]" in written
+    assert "Traceback" in written and "ValueError: cannot text [phone] or [phone]" in written
+
+
+def test_redaction_is_installed_once(caplog: pytest.LogCaptureFixture) -> None:
+    make_app("sqlite://")
+    factory = logging.getLogRecordFactory()
+    make_app("sqlite://")
+    assert logging.getLogRecordFactory() is factory
+    with caplog.at_level(logging.INFO, logger="test.privacy"):
+        logging.getLogger("test.privacy").info("from %s", "+14145550123")
+    assert caplog.messages == ["from [phone]"]
+
+
+def test_the_filter_still_redacts_records_made_elsewhere() -> None:
+    record = logging.makeLogRecord({"msg": "call %s", "args": ("414-555-0123",)})
+    assert PhoneRedactingFilter().filter(record)
+    assert record.getMessage() == "call [phone]"

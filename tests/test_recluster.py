@@ -67,3 +67,41 @@ def test_new_concerns_reopen_a_resolved_hotspot(app, users) -> None:
 def test_recluster_of_nothing_is_harmless(app) -> None:
     result = recluster()
     assert result.concerns == 0 and result.created == []
+
+
+def test_a_hotspot_staff_dismissed_does_not_come_back(app, users) -> None:
+    from community.workflow.service import transition_hotspot
+
+    placed_concerns(4)
+    hotspot = db.session.get(Hotspot, recluster().created[0])
+    transition_hotspot(hotspot, HotspotStatus.NOT_ACTIONABLE, users["prosecutor"], "private lot")
+    db.session.commit()
+    result = recluster()
+    assert result.created == [] and result.clusters == 0
+    assert db.session.scalar(sa.select(sa.func.count(Hotspot.id))) == 1
+
+
+def test_two_hotspots_that_grow_together_merge(app) -> None:
+    west = placed_concerns(3, around=(43.0676, -87.9597))
+    east = placed_concerns(3, around=(43.0676, -87.9563))  # ~280 m apart: two hotspots
+    first = recluster()
+    assert len(first.created) == 2
+    placed_concerns(3, around=(43.0676, -87.9580))  # the gap fills in: one problem
+    second = recluster()
+    assert second.clusters == 1
+    survivor = second.kept[0]
+    assert {c.hotspot_id for c in [*west, *east]} == {survivor}
+    (gone,) = set(first.created) - {survivor}
+    absorbed = db.session.get(Hotspot, gone)
+    assert absorbed.status == HotspotStatus.DUPLICATE and absorbed.merged_into_id == survivor
+    assert db.session.get(Hotspot, survivor).concern_count == 9
+    kinds = db.session.scalars(sa.select(Event.kind).filter_by(hotspot_id=survivor)).all()
+    assert "merged" in kinds
+
+
+def test_priority_counts_only_the_window(app) -> None:
+    placed_concerns(3, days_ago=5)
+    placed_concerns(3, days_ago=200)  # outside the 90-day window
+    hotspot = db.session.get(Hotspot, recluster().created[0])
+    assert hotspot.concern_count == 3
+    assert "3 concerns in 30 days" in hotspot.priority_reasons

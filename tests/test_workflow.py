@@ -96,8 +96,53 @@ def test_concurrent_edits_of_a_hotspot_do_not_overwrite_each_other(hotspot, user
         theirs = other.get(Hotspot, hotspot.id)
         theirs.status = HotspotStatus.TRIAGED
         other.commit()
-    assign(hotspot, agency("MPD-D3"), AssignmentRole.LEAD, users["prosecutor"])
-    with pytest.raises(StaleDataError):
+    with pytest.raises(StaleDataError):  # raised at the first flush of our stale copy
+        assign(hotspot, agency("MPD-D3"), AssignmentRole.LEAD, users["prosecutor"])
         db.session.commit()
     db.session.rollback()
     assert db.session.get(Hotspot, hotspot.id).status == HotspotStatus.TRIAGED
+
+
+def test_a_hand_off_while_someone_else_edits_is_refused(hotspot, users) -> None:
+    from sqlalchemy.orm import Session
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from community.models import utcnow
+
+    assign(hotspot, agency("MPD-D3"), AssignmentRole.LEAD, users["prosecutor"])
+    db.session.commit()
+    with Session(db.engine) as other:  # another prosecutor changes the hotspot meanwhile
+        other.get(Hotspot, hotspot.id).updated_at = utcnow()
+        other.commit()
+    with pytest.raises(StaleDataError):
+        assign(hotspot, agency("DNS"), AssignmentRole.LEAD, users["prosecutor"])
+        db.session.commit()
+    db.session.rollback()
+    leads = [
+        a.agency.code
+        for a in db.session.get(Hotspot, hotspot.id).assignments
+        if a.active and a.role == "lead"
+    ]
+    assert leads == ["MPD-D3"]
+
+
+def test_the_lead_cannot_be_demoted_to_partner(hotspot, users) -> None:
+    assign(hotspot, agency("MPD-D3"), AssignmentRole.LEAD, users["prosecutor"])
+    with pytest.raises(WorkflowError, match="is the lead on this hotspot"):
+        assign(hotspot, agency("MPD-D3"), AssignmentRole.PARTNER, users["prosecutor"])
+
+
+def test_the_database_refuses_two_active_leads(hotspot, users) -> None:
+    import sqlalchemy as sa_
+
+    from community.models import Assignment
+
+    db.session.add_all(
+        [
+            Assignment(hotspot_id=hotspot.id, agency_id=agency(code).id, role=AssignmentRole.LEAD)
+            for code in ("MPD-D3", "DNS")
+        ]
+    )
+    with pytest.raises(sa_.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()

@@ -168,7 +168,7 @@ def _free_case_number(prefix: str) -> str:
 
 
 def _demo_resident(vault: PhoneVault, index: int) -> Resident:
-    phone = f"+1414555{index:04d}"  # 555 numbers: fictional, never a real resident
+    phone = f"+1414555{100 + index:04d}"  # 555-0100..0199: fictional, never a real resident
     resident = db.session.scalar(db.select(Resident).filter_by(phone_hash=vault.lookup_hash(phone)))
     if resident is None:
         resident = Resident(

@@ -124,6 +124,11 @@ def iter_areas(city: CityPackage, kinds: Iterable[str] | None = None) -> Iterato
             yield AreaShape(kind=layer["kind"], code=code, name=name, geometry=geometry)
 
 
+def geometry_geojson(geometry: BaseGeometry) -> dict[str, Any]:
+    """A shapely geometry as a GeoJSON geometry mapping."""
+    return shapely.geometry.mapping(geometry)
+
+
 def area_kinds(city: CityPackage) -> list[str]:
     """Return the area layer kinds the manifest declares, in manifest order."""
     return [layer["kind"] for layer in city.manifest.get("areas", [])]

@@ -7,7 +7,10 @@ first, threshold 0.3), so owners, actions and history carry over between runs.
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,7 +33,7 @@ from community.models import (
 from community.places.city import current_city
 from community.workflow import history
 from community.workflow.service import transition_hotspot
-from community.workflow.states import HOTSPOT_MATCHABLE
+from community.workflow.states import HOTSPOT_ACTIVE, HOTSPOT_MATCHABLE
 
 MATCH_THRESHOLD = 0.3
 CLUSTERED_STATUSES = (ConcernStatus.OPEN, ConcernStatus.RESOLVED)
@@ -49,26 +52,80 @@ def recluster(now: datetime | None = None) -> ReclusterResult:
     """Cluster the window's located concerns and update hotspots; safe to re-run."""
     now = now or utcnow()
     since = now - timedelta(days=current_app.config["CLUSTER_WINDOW_DAYS"])
-    concerns = db.session.scalars(
+    with _one_run_at_a_time():
+        concerns = _clusterable(since)
+        result = ReclusterResult(concerns=len(concerns))
+        clusters = _clusters(concerns)
+        result.clusters = len(clusters)
+        before = {c.id: c.hotspot_id for c in concerns}
+        matches = _match(clusters, _current_members(concerns))
+        for index, members in enumerate(clusters):
+            hotspot = matches.get(index) or _new_hotspot(members, now)
+            (result.kept if index in matches else result.created).append(hotspot.id)
+            if _attach(hotspot, members, now):
+                result.reopened.append(hotspot.id)
+            _refresh(hotspot, now, since)
+        _settle_the_rest(before, {*result.kept, *result.created}, now, since)
+        _mark_clustered([c.id for c in concerns], since, now)
+        db.session.commit()
+    return result
+
+
+_LOCAL_LOCK = threading.Lock()
+RECLUSTER_LOCK_ID = 7_340_001  # any constant: PostgreSQL advisory lock for "recluster"
+
+
+@contextmanager
+def _one_run_at_a_time() -> Iterator[None]:
+    """Two reclusters at once would each create the same new hotspot: serialise them."""
+    with _LOCAL_LOCK:
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(
+                db.text("SELECT pg_advisory_xact_lock(:id)"), {"id": RECLUSTER_LOCK_ID}
+            )
+        yield
+
+
+def _clusterable(since: datetime) -> list[Concern]:
+    """Located, recent concerns that are not part of a hotspot staff have finished with."""
+    finished = db.select(Hotspot.id).where(Hotspot.status.not_in(HOTSPOT_MATCHABLE))
+    return db.session.scalars(
         db.select(Concern).where(
             Concern.geocode_status == GeocodeStatus.LOCATED,
             Concern.status.in_(CLUSTERED_STATUSES),
             Concern.reported_at >= since,
+            db.or_(Concern.hotspot_id.is_(None), Concern.hotspot_id.not_in(finished)),
         )
     ).all()
-    result = ReclusterResult(concerns=len(concerns))
-    clusters = _clusters(concerns)
-    result.clusters = len(clusters)
-    matches = _match(clusters, _current_members(concerns))
-    for index, members in enumerate(clusters):
-        hotspot = matches.get(index) or _new_hotspot(members, now)
-        (result.kept if index in matches else result.created).append(hotspot.id)
-        if _attach(hotspot, members, now):
-            result.reopened.append(hotspot.id)
-        _refresh(hotspot, now)
-    _mark_clustered([c.id for c in concerns], since, now)
-    db.session.commit()
-    return result
+
+
+def _settle_the_rest(
+    before: dict[int, int | None], touched: set[int], now: datetime, since: datetime
+) -> None:
+    """Hotspots this run did not match: refreshed, or merged away when all their concerns left."""
+    lost = {h for h in before.values() if h is not None} - touched
+    active = set(
+        db.session.scalars(db.select(Hotspot.id).where(Hotspot.status.in_(HOTSPOT_ACTIVE)))
+    )
+    for hotspot_id in sorted((lost | active) - touched):
+        hotspot = db.session.get(Hotspot, hotspot_id)
+        remaining = db.session.scalar(
+            db.select(db.func.count(Concern.id)).filter_by(hotspot_id=hotspot_id)
+        )
+        if remaining:
+            _refresh(hotspot, now, since)
+            continue
+        moved_to = Counter(
+            db.session.get(Concern, concern_id).hotspot_id
+            for concern_id, old in before.items()
+            if old == hotspot_id
+        ).most_common(1)
+        target = moved_to[0][0] if moved_to else None
+        if target is not None and hotspot.status in HOTSPOT_ACTIVE:
+            hotspot.merged_into_id = target
+            history.record(EventKind.MERGED, None, hotspot_id=hotspot_id, data={"into": target})
+            history.record(EventKind.MERGED, None, hotspot_id=target, data={"absorbed": hotspot_id})
+            transition_hotspot(hotspot, HotspotStatus.DUPLICATE, None, f"merged into #{target}")
 
 
 def _clusters(concerns: list[Concern]) -> list[list[Concern]]:
@@ -153,9 +210,11 @@ def _attach(hotspot: Hotspot, members: list[Concern], now: datetime) -> bool:
     return False
 
 
-def _refresh(hotspot: Hotspot, now: datetime) -> None:
+def _refresh(hotspot: Hotspot, now: datetime, since: datetime) -> None:
     """Recompute the hotspot's shape, counts, label and priority from its concerns."""
     members = db.session.scalars(db.select(Concern).filter_by(hotspot_id=hotspot.id)).all()
+    if not members:
+        return
     lons, lats = [c.lon for c in members], [c.lat for c in members]
     hotspot.centroid_lon, hotspot.centroid_lat = centroid(lons, lats)
     hotspot.outline = json.dumps(hull_outline(lons, lats, 40.0, current_city()))
@@ -168,8 +227,9 @@ def _refresh(hotspot: Hotspot, now: datetime) -> None:
     place = Counter(c.location_label for c in members if c.location_label).most_common(1)
     category = next(c.category for c in members if c.category_id == top_category)
     hotspot.label = f"{category.name_en} near {place[0][0]}" if place else category.name_en
+    recent = [c for c in members if c.reported_at >= since]  # the window, not all history
     facts = [
-        ConcernFacts(c.reported_at, c.category.severity, str(c.category.group)) for c in members
+        ConcernFacts(c.reported_at, c.category.severity, str(c.category.group)) for c in recent
     ]
     hotspot.priority, hotspot.priority_reasons = score(facts, now)
 

@@ -19,7 +19,8 @@ class ReportForm(FlaskForm):
     category = SelectField(_l("What kind of problem?"), validators=[DataRequired()])
     text = TextAreaField(
         _l("What is happening?"),
-        validators=[DataRequired(_l("Tell us what is happening.")), Length(max=2000)],
+        # The length limit (CONCERN_TEXT_MAX) is the intake service's: one rule for every channel.
+        validators=[DataRequired(_l("Tell us what is happening."))],
     )
     location = StringField(
         _l("Where? An address, a block or cross streets"),

@@ -93,7 +93,9 @@ def submit_concern(data: ConcernInput) -> Concern:
             already = _by_intake_key(data.intake_key)
             if already is not None:  # the same delivery, saved by a concurrent request
                 return already
-            continue  # case number collision: draw another
+            if _case_taken(concern.case_number):
+                continue  # case number collision: draw another
+            raise
         history.record(
             EventKind.CREATED, "resident", concern_id=concern.id, data={"source": str(data.source)}
         )
@@ -109,7 +111,12 @@ def _by_intake_key(key: str | None) -> Concern | None:
     return db.session.scalar(db.select(Concern).filter_by(intake_key=key))
 
 
+def _case_taken(case_number: str) -> bool:
+    return db.session.scalar(db.select(Concern.id).filter_by(case_number=case_number)) is not None
+
+
 def _resident_for(raw_phone: str, language: str) -> Resident:
+    """The resident with this number, created if new (safe when two texts arrive at once)."""
     try:
         phone = normalize_phone(raw_phone)
     except ValueError as exc:
@@ -117,12 +124,18 @@ def _resident_for(raw_phone: str, language: str) -> Resident:
     vault = PhoneVault.from_config(current_app.config)
     digest = vault.lookup_hash(phone)
     resident = db.session.scalar(db.select(Resident).filter_by(phone_hash=digest))
-    if resident is None:
-        resident = Resident(
-            phone_encrypted=vault.encrypt(phone),
-            phone_hash=digest,
-            phone_last4=phone[-4:],
-            language=language,
-        )
-        db.session.add(resident)
+    if resident is not None:
+        return resident
+    resident = Resident(
+        phone_encrypted=vault.encrypt(phone),
+        phone_hash=digest,
+        phone_last4=phone[-4:],
+        language=language,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(resident)
+            db.session.flush()
+    except IntegrityError:  # another request created this resident a moment ago
+        resident = db.session.scalar(db.select(Resident).filter_by(phone_hash=digest))
     return resident

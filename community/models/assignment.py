@@ -31,6 +31,17 @@ class Assignment(Base):
     agency = relationship("Agency")
     hotspot = relationship("Hotspot", back_populates="assignments")
 
+    __table_args__ = (
+        # One active lead per hotspot, whatever two staff members do at the same moment.
+        sa.Index(
+            "uq_assignment_active_lead",
+            "hotspot_id",
+            unique=True,
+            sqlite_where=sa.text("role = 'lead' AND ended_at IS NULL"),
+            postgresql_where=sa.text("role = 'lead' AND ended_at IS NULL"),
+        ),
+    )
+
     @property
     def active(self) -> bool:
         return self.ended_at is None

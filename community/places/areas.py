@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-from shapely.geometry import mapping
-
 from community.extensions import db
-from community.geo.citypkg import CityPackage, iter_areas
+from community.geo.citypkg import CityPackage, geometry_geojson, iter_areas
 from community.models import Area, AreaKind
 
 
@@ -22,7 +20,7 @@ def load_areas(city: CityPackage) -> dict[str, int]:
         area = existing.get((kind, shape.code)) or Area(city=city.slug, kind=kind, code=shape.code)
         min_lon, min_lat, max_lon, max_lat = shape.geometry.bounds
         area.name = shape.name
-        area.geometry = json.dumps(mapping(shape.geometry))
+        area.geometry = json.dumps(geometry_geojson(shape.geometry))
         area.min_lon, area.min_lat, area.max_lon, area.max_lat = min_lon, min_lat, max_lon, max_lat
         db.session.add(area)
         counts[kind] = counts.get(kind, 0) + 1

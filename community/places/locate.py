@@ -22,7 +22,8 @@ AREA_COLUMNS = {
 
 def locate_concern(concern_id: int) -> bool:
     """Geocode a pending concern; True when it was placed. Re-running is a no-op."""
-    concern = db.session.get(Concern, concern_id)
+    # Locked: an inline request and a sweep must not both place (and log) the same concern.
+    concern = db.session.get(Concern, concern_id, with_for_update=True)
     if concern is None or concern.geocode_status != GeocodeStatus.PENDING:
         return False
     place = best_place(concern.location_text, concern.text)

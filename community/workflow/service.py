@@ -25,6 +25,11 @@ class WorkflowError(ValueError):
     """A change the workflow does not allow; the message says why, for the user."""
 
 
+def _touch(hotspot: Hotspot) -> None:
+    """Mark the hotspot changed, so a concurrent edit of it fails (optimistic locking)."""
+    hotspot.updated_at = utcnow()
+
+
 def transition_concern(
     concern: Concern, target: ConcernStatus, actor: User | str | None, reason: str | None = None
 ) -> None:
@@ -82,6 +87,13 @@ def assign(
     active = [a for a in hotspot.assignments if a.active]
     if any(a.agency_id == agency.id and a.role == role for a in active):
         raise WorkflowError(f"{agency.name} is already the {role} on this hotspot.")
+    if role == AssignmentRole.PARTNER and any(
+        a.agency_id == agency.id and a.role == AssignmentRole.LEAD for a in active
+    ):
+        raise WorkflowError(
+            f"{agency.name} is the lead on this hotspot: make another agency the lead first."
+        )
+    _touch(hotspot)
     kind = EventKind.ASSIGNED
     if role == AssignmentRole.LEAD:
         for previous in (a for a in active if a.role == AssignmentRole.LEAD):
@@ -116,6 +128,7 @@ def log_action(
     """Record what an agency did; the first action by the lead starts the work."""
     if not any(a.active and a.agency_id == agency.id for a in hotspot.assignments):
         raise WorkflowError(f"{agency.name} is not assigned to this hotspot.")
+    _touch(hotspot)
     action = Action(
         hotspot=hotspot,
         agency_id=agency.id,

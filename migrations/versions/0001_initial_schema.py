@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 21:49:12.960015
+Create Date: 2026-11-28 22:28:23.197107
 
 """
 from alembic import op
@@ -150,6 +150,7 @@ def upgrade():
     with op.batch_alter_table('assignment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assignment_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignment_hotspot_id'), ['hotspot_id'], unique=False)
+        batch_op.create_index('uq_assignment_active_lead', ['hotspot_id'], unique=True, sqlite_where=sa.text("role = 'lead' AND ended_at IS NULL"), postgresql_where=sa.text("role = 'lead' AND ended_at IS NULL"))
 
     op.create_table('concern',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -296,6 +297,7 @@ def downgrade():
 
     op.drop_table('concern')
     with op.batch_alter_table('assignment', schema=None) as batch_op:
+        batch_op.drop_index('uq_assignment_active_lead', sqlite_where=sa.text("role = 'lead' AND ended_at IS NULL"), postgresql_where=sa.text("role = 'lead' AND ended_at IS NULL"))
         batch_op.drop_index(batch_op.f('ix_assignment_hotspot_id'))
         batch_op.drop_index(batch_op.f('ix_assignment_agency_id'))
 

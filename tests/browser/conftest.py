@@ -22,7 +22,8 @@ from werkzeug.serving import make_server
 from community.extensions import db
 from tests.conftest import REQUIRED_IN_CI, fresh_app
 
-SCREENSHOTS = Path(__file__).parent / "screenshots"
+# Screenshots go to $SCREENSHOT_DIR when set, else tests/browser/screenshots (git-ignored).
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(__file__).parent / "screenshots")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -101,7 +102,7 @@ class Tab:
     blocked: list[str] = field(default_factory=list)
 
     def screenshot(self, name: str) -> Path:
-        SCREENSHOTS.mkdir(exist_ok=True)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=path, full_page=True)
         return path
