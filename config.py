@@ -72,6 +72,15 @@ class Config:
         # Below this the answer is a guess (ambiguous readings are capped at 0.5, areas 0.45):
         # staff (or the resident, by SMS) place the concern.
         self.LOCATE_MIN_CONFIDENCE = _env_number("LOCATE_MIN_CONFIDENCE", 0.55, float)
+        # SMS (Twilio). With no credentials, outbound texts are recorded and logged, not sent.
+        self.TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID")
+        self.TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN")
+        self.TWILIO_FROM_NUMBER = _env("TWILIO_FROM_NUMBER")
+        self.TWILIO_MESSAGING_SERVICE_SID = _env("TWILIO_MESSAGING_SERVICE_SID")
+        self.TWILIO_API_BASE_URL = _env("TWILIO_API_BASE_URL")  # staging/tests: another REST host
+        self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")  # what Twilio signs, when behind a proxy
+        self.SMS_CONVERSATION_TIMEOUT_MIN = int(_env_number("SMS_CONVERSATION_TIMEOUT_MIN", 120))
+        self.SMS_MAX_PER_HOUR = int(_env_number("SMS_MAX_PER_HOUR", 20))
         self.CLUSTER_EPS_M = _env_number("CLUSTER_EPS_M", 150.0, float)
         self.CLUSTER_MIN_SAMPLES = int(_env_number("CLUSTER_MIN_SAMPLES", 3))
         self.CLUSTER_WINDOW_DAYS = int(_env_number("CLUSTER_WINDOW_DAYS", 90))
