@@ -55,5 +55,9 @@ class Message(Base):
     status: Mapped[MessageStatus] = mapped_column(enum_column(MessageStatus))
     error_code: Mapped[int | None] = mapped_column()
     num_media: Mapped[int] = mapped_column(default=0)
+    # MMS: [{"url": ..., "content_type": ..., "file": stored name or null}] (files fetched by a job)
+    media: Mapped[list | None] = mapped_column(sa.JSON)
+    # An outbound reply points at the inbound text it answered: a re-delivered text gets it again.
+    in_reply_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("message.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

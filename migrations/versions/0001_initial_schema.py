@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 22:28:23.197107
+Create Date: 2026-11-28 22:35:10.267800
 
 """
 from alembic import op
@@ -253,10 +253,13 @@ def upgrade():
     sa.Column('status', sa.Enum('received', 'pending', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'logged', name='messagestatus', native_enum=False, length=32), nullable=False),
     sa.Column('error_code', sa.Integer(), nullable=True),
     sa.Column('num_media', sa.Integer(), nullable=False),
+    sa.Column('media', sa.JSON(), nullable=True),
+    sa.Column('in_reply_to_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['concern_id'], ['concern.id'], name=op.f('fk_message_concern_id_concern')),
     sa.ForeignKeyConstraint(['conversation_id'], ['conversation.id'], name=op.f('fk_message_conversation_id_conversation')),
+    sa.ForeignKeyConstraint(['in_reply_to_id'], ['message.id'], name=op.f('fk_message_in_reply_to_id_message')),
     sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_message_resident_id_resident')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_message')),
     sa.UniqueConstraint('twilio_sid', name=op.f('uq_message_twilio_sid'))
