@@ -78,6 +78,7 @@ class Config:
         self.TWILIO_FROM_NUMBER = _env("TWILIO_FROM_NUMBER")
         self.TWILIO_MESSAGING_SERVICE_SID = _env("TWILIO_MESSAGING_SERVICE_SID")
         self.TWILIO_API_BASE_URL = _env("TWILIO_API_BASE_URL")  # staging/tests: another REST host
+        self.TWILIO_TIMEOUT = _env_number("TWILIO_TIMEOUT", 10.0, float)  # seconds per request
         self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")  # what Twilio signs, when behind a proxy
         self.SMS_CONVERSATION_TIMEOUT_MIN = int(_env_number("SMS_CONVERSATION_TIMEOUT_MIN", 120))
         self.SMS_MAX_PER_HOUR = int(_env_number("SMS_MAX_PER_HOUR", 20))

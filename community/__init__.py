@@ -62,11 +62,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from community.auth.routes import bp as auth_bp
     from community.intake.routes import bp as intake_bp
+    from community.intake.sms_routes import bp as sms_bp
     from community.public.routes import bp as public_bp
     from community.staff.routes import bp as staff_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(intake_bp)
+    app.register_blueprint(sms_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
 

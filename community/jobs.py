@@ -30,9 +30,6 @@ def _with_app(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any) -> Any:
         if has_app_context():
             _forget_parent_connections()
-            from community.extensions import db
-
-            db.session.remove()  # a fresh session per job, never the parent's
             return func(*args)
         from community import create_app
 
@@ -49,6 +46,7 @@ def _forget_parent_connections() -> None:
         from community.extensions import db
 
         db.engine.dispose(close=False)
+        db.session.remove()  # a fresh session in the work-horse, never the parent's
         _engine_pid = os.getpid()
 
 
@@ -69,10 +67,31 @@ def recluster() -> None:
     run()
 
 
-JOBS: dict[str, Callable[..., Any]] = {"locate_concern": locate_concern, "recluster": recluster}
+@_with_app
+def fetch_media(message_id: int) -> None:
+    """Download an MMS's photos with the Twilio account's credentials."""
+    from community.sms.media import store_media
+
+    store_media(message_id)
 
 
-def enqueue(name: str, *args: int) -> None:
+@_with_app
+def notify_hotspot(hotspot_id: int, kind: str) -> None:
+    """Text the residents of a hotspot's concerns that it was assigned or resolved."""
+    from community.notify.service import notify_hotspot as notify
+
+    notify(hotspot_id, kind)
+
+
+JOBS: dict[str, Callable[..., Any]] = {
+    "locate_concern": locate_concern,
+    "recluster": recluster,
+    "fetch_media": fetch_media,
+    "notify_hotspot": notify_hotspot,
+}
+
+
+def enqueue(name: str, *args: int | str) -> None:
     """Run a job now (no REDIS_URL) or queue it; never fail the caller's request."""
     if name not in JOBS:
         raise KeyError(f"unknown job {name!r}")

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from geopy.adapters import URLLibAdapter
 from geopy.geocoders import Nominatim
 
 from community.geo.citypkg import CityPackage
@@ -217,8 +218,14 @@ class NominatimGeocoder:
         self.viewbox = viewbox
         self.city = city
         self.timeout = float(timeout)
+        # urllib, not requests: geopy's requests adapter retries 429s and 5xx with back-off
+        # (minutes), and an intake path must fail fast and let staff place the concern.
         self._client = Nominatim(
-            user_agent=user_agent, domain=host + path, scheme=scheme, timeout=self.timeout
+            user_agent=user_agent,
+            domain=host + path,
+            scheme=scheme,
+            timeout=self.timeout,
+            adapter_factory=URLLibAdapter,
         )
 
     def __repr__(self) -> str:

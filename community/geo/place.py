@@ -42,6 +42,26 @@ class Place:
     def with_alternatives(self, alternatives: tuple[Place, ...]) -> Place:
         return replace(self, alternatives=alternatives)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Place:
+        """The Place a to_dict() came from (alternatives included when present)."""
+        kind = "interpolated" if data.get("interpolated") else data.get("kind", "none")
+        areas = {
+            key: data[key]
+            for key in ("neighborhood", "aldermanic_district", "ward", "police_district")
+            if data.get(key)
+        }
+        return cls(
+            kind=kind,
+            lat=data.get("lat"),
+            lon=data.get("lon"),
+            label=data.get("label", ""),
+            confidence=float(data.get("confidence", 0.0)),
+            areas=areas,
+            in_city=data.get("in_city"),
+            alternatives=tuple(cls.from_dict(a) for a in data.get("alternatives", [])),
+        )
+
     def to_dict(self, with_alternatives: bool = True) -> dict[str, Any]:
         """The JSON shape of `flask geocode` (a stable contract: add keys, never rename)."""
         data: dict[str, Any] = {

@@ -71,7 +71,7 @@ def submit_concern(data: ConcernInput) -> Concern:
     )
     if category is None:
         raise IntakeError("category", "Choose what kind of problem this is.")
-    resident = _resident_for(data.phone, data.language) if data.phone else None
+    resident = resident_for(data.phone, data.language) if data.phone else None
     prefix = current_city().case_prefix
     for _ in range(CASE_NUMBER_ATTEMPTS):
         concern = Concern(
@@ -115,7 +115,7 @@ def _case_taken(case_number: str) -> bool:
     return db.session.scalar(db.select(Concern.id).filter_by(case_number=case_number)) is not None
 
 
-def _resident_for(raw_phone: str, language: str) -> Resident:
+def resident_for(raw_phone: str, language: str) -> Resident:
     """The resident with this number, created if new (safe when two texts arrive at once)."""
     try:
         phone = normalize_phone(raw_phone)

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.models.base import Base, UTCDateTime, enum_column, utcnow
 
@@ -23,6 +23,8 @@ class Conversation(Base):
     context: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    resident = relationship("Resident")
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -59,5 +61,9 @@ class Message(Base):
     media: Mapped[list | None] = mapped_column(sa.JSON)
     # An outbound reply points at the inbound text it answered: a re-delivered text gets it again.
     in_reply_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("message.id"))
+    # Why an outbound text was sent: "reply", "status_assigned", "status_resolved".
+    purpose: Mapped[str | None] = mapped_column(sa.String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    resident = relationship("Resident")

@@ -22,6 +22,8 @@ class Resident(Base):
     language: Mapped[str] = mapped_column(sa.String(8), default="en")
     opted_out: Mapped[bool] = mapped_column(default=False)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Twilio said the number cannot receive texts (not a mobile, not a number): stop trying.
+    undeliverable: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from community.auth.session import roles_required
 from community.extensions import db
+from community.jobs import enqueue
 from community.models import (
     ActionKind,
     Agency,
@@ -75,13 +86,14 @@ def _forms(hotspot: Hotspot) -> dict:
     }
 
 
-def _page(hotspot: Hotspot, forms: dict | None = None, code: int = 200):
+def _page(hotspot: Hotspot, forms: dict | None = None, code: int = 200) -> Response:
     events = db.session.scalars(
         db.select(Event).filter_by(hotspot_id=hotspot.id).order_by(Event.created_at, Event.id)
     ).all()
-    return render_template(
+    page = render_template(
         "staff/hotspot.html", hotspot=hotspot, events=events, **(forms or _forms(hotspot))
-    ), code
+    )
+    return make_response(page, code)
 
 
 @bp.route("/hotspots/<int:hotspot_id>")
@@ -123,7 +135,10 @@ def assign_agency(hotspot_id: int):
         assign(hotspot, agency, AssignmentRole(form.role.data), current_user, form.reason.data)
         return f"{agency.name} is now {form.role.data} on this hotspot."
 
-    return _apply(hotspot, _forms(hotspot), "assign_form", change)
+    response = _apply(hotspot, _forms(hotspot), "assign_form", change)
+    if response.status_code == 302 and request.form.get("assign-role") == AssignmentRole.LEAD:
+        enqueue("notify_hotspot", hotspot.id, "assigned")  # residents hear who owns it
+    return response
 
 
 @bp.route("/hotspots/<int:hotspot_id>/actions", methods=["POST"])
@@ -160,4 +175,7 @@ def resolve_hotspot(hotspot_id: int):
         resolve(hotspot, current_user, form.reason.data)
         return "Hotspot resolved."
 
-    return _apply(hotspot, _forms(hotspot), "resolve_form", change)
+    response = _apply(hotspot, _forms(hotspot), "resolve_form", change)
+    if response.status_code == 302:
+        enqueue("notify_hotspot", hotspot.id, "resolved")
+    return response

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 22:35:10.267800
+Create Date: 2026-11-28 22:36:21.710201
 
 """
 from alembic import op
@@ -51,6 +51,7 @@ def upgrade():
     sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('opted_out', sa.Boolean(), nullable=False),
     sa.Column('opted_out_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('undeliverable', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_resident')),
     sa.UniqueConstraint('phone_hash', name=op.f('uq_resident_phone_hash'))
@@ -255,6 +256,7 @@ def upgrade():
     sa.Column('num_media', sa.Integer(), nullable=False),
     sa.Column('media', sa.JSON(), nullable=True),
     sa.Column('in_reply_to_id', sa.Integer(), nullable=True),
+    sa.Column('purpose', sa.String(length=32), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['concern_id'], ['concern.id'], name=op.f('fk_message_concern_id_concern')),

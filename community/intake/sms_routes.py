@@ -1,0 +1,73 @@
+"""Twilio's webhooks: inbound texts and delivery status callbacks (signature checked first)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, abort, current_app, request
+
+from community.extensions import csrf, limiter
+from community.intake.sms_service import InboundSms, receive
+from community.jobs import enqueue
+from community.sms.delivery import record_status
+from community.sms.signature import is_valid_request, public_url
+from community.sms.twiml import reply
+
+log = logging.getLogger(__name__)
+bp = Blueprint("sms", __name__, url_prefix="/sms")
+MAX_MEDIA = 10
+
+
+def _signed() -> bool:
+    token = current_app.config.get("TWILIO_AUTH_TOKEN")
+    if not token:
+        return False  # without credentials nobody can prove to be Twilio
+    url = public_url(request.url, current_app.config.get("PUBLIC_BASE_URL"))
+    return is_valid_request(token, url, request.form, request.headers.get("X-Twilio-Signature", ""))
+
+
+def _media() -> list[dict]:
+    try:
+        count = min(int(request.form.get("NumMedia", "0") or 0), MAX_MEDIA)
+    except ValueError:
+        count = 0
+    found = []
+    for i in range(max(count, 0)):
+        url = request.form.get(f"MediaUrl{i}")
+        if url:
+            found.append({"url": url, "content_type": request.form.get(f"MediaContentType{i}", "")})
+    return found
+
+
+@bp.route("/inbound", methods=["POST"])
+@csrf.exempt
+@limiter.exempt
+def inbound():
+    if not _signed():
+        abort(403)
+    sid = request.form.get("MessageSid") or request.form.get("SmsSid") or ""
+    sender = request.form.get("From", "")
+    if not sid or not sender:
+        return Response(reply(None), mimetype="text/xml")
+    outcome = receive(
+        InboundSms(
+            sid=sid[:64], sender=sender[:40], body=request.form.get("Body", ""), media=_media()
+        )
+    )
+    if outcome.fetch_media_for is not None:
+        enqueue("fetch_media", outcome.fetch_media_for)
+    return Response(reply(outcome.reply), mimetype="text/xml")
+
+
+@bp.route("/status", methods=["POST"])
+@csrf.exempt
+@limiter.exempt
+def status():
+    if not _signed():
+        abort(403)
+    record_status(
+        request.form.get("MessageSid", ""),
+        request.form.get("MessageStatus", ""),
+        request.form.get("ErrorCode"),
+    )
+    return Response("", status=204)

@@ -1,0 +1,312 @@
+"""SMS intake: persist the text first, run the conversation, carry out its effects, reply.
+
+The webhook answers Twilio with TwiML in the same request; the only slow work (downloading MMS
+photos) goes to a job. A re-delivered text (same MessageSid) gets the same reply and changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from flask import current_app, render_template
+from sqlalchemy.exc import IntegrityError
+
+from community.casenumber import new_case_number
+from community.extensions import db
+from community.geo.place import Place
+from community.intake import conversation as talk
+from community.intake.service import resident_for
+from community.models import (
+    Category,
+    Concern,
+    ConcernSource,
+    ConcernStatus,
+    Conversation,
+    EventKind,
+    Message,
+    MessageDirection,
+    MessageStatus,
+    Resident,
+    utcnow,
+)
+from community.places.city import current_city, geocoder
+from community.places.locate import place_concern
+from community.privacy import InvalidPhoneNumberError
+from community.workflow import history
+from community.workflow.service import transition_concern
+
+log = logging.getLogger(__name__)
+CASE_NUMBER_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    """What Twilio posted about one inbound text."""
+
+    sid: str
+    sender: str
+    body: str
+    media: list[dict] = field(default_factory=list)  # [{"url": ..., "content_type": ...}]
+
+
+@dataclass
+class Outcome:
+    """The reply to send (None: nothing) and work left for jobs."""
+
+    reply: str | None
+    fetch_media_for: int | None = None
+
+
+def receive(sms: InboundSms) -> Outcome:
+    """Handle one inbound text end to end; idempotent on the MessageSid."""
+    earlier = db.session.scalar(db.select(Message).filter_by(twilio_sid=sms.sid))
+    if earlier is not None:
+        return Outcome(_earlier_reply(earlier))
+    try:
+        resident = resident_for(sms.sender, "en")
+    except InvalidPhoneNumberError:
+        log.warning("inbound SMS %s from an unusable number ignored", sms.sid)
+        return Outcome(None)
+    inbound = _persist(sms, resident)
+    if inbound is None:  # a concurrent delivery of the same text won the insert
+        earlier = db.session.scalar(db.select(Message).filter_by(twilio_sid=sms.sid))
+        return Outcome(_earlier_reply(earlier) if earlier else None)
+    if _over_hourly_limit(resident, inbound):
+        return Outcome(_reply_once_to_flood(resident, inbound))
+    return _converse(resident, inbound)
+
+
+def _persist(sms: InboundSms, resident: Resident) -> Message | None:
+    """Save the text before anything else happens (Twilio does not re-deliver after a 5xx)."""
+    message = Message(
+        resident=resident,
+        direction=MessageDirection.INBOUND,
+        twilio_sid=sms.sid,
+        body=sms.body,
+        status=MessageStatus.RECEIVED,
+        num_media=len(sms.media),
+        media=sms.media or None,
+    )
+    try:
+        db.session.add(message)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return message
+
+
+def _earlier_reply(inbound: Message) -> str | None:
+    reply = db.session.scalar(db.select(Message).filter_by(in_reply_to_id=inbound.id))
+    return (reply.body or None) if reply else None
+
+
+def _over_hourly_limit(resident: Resident, inbound: Message) -> bool:
+    since = utcnow() - timedelta(hours=1)
+    count = db.session.scalar(
+        db.select(db.func.count(Message.id)).where(
+            Message.resident_id == resident.id,
+            Message.direction == MessageDirection.INBOUND,
+            Message.created_at >= since,
+        )
+    )
+    return count > current_app.config["SMS_MAX_PER_HOUR"]
+
+
+def _reply_once_to_flood(resident: Resident, inbound: Message) -> str | None:
+    """One polite reply per hour to a flood, and no new concerns."""
+    since = utcnow() - timedelta(hours=1)
+    already = db.session.scalar(
+        db.select(db.func.count(Message.id)).where(
+            Message.resident_id == resident.id,
+            Message.direction == MessageDirection.OUTBOUND,
+            Message.created_at >= since,
+            Message.body.like("%" + _render("rate_limited", resident.language, {})[:20] + "%"),
+        )
+    )
+    if already or resident.opted_out:
+        return None
+    body = _render("rate_limited", resident.language, {})
+    _record_reply(resident, inbound, body, None)
+    db.session.commit()
+    return body
+
+
+def _converse(resident: Resident, inbound: Message) -> Outcome:
+    conversation = _conversation_for(resident)
+    memory = (
+        talk.Memory.from_json(conversation.context)
+        if conversation.context
+        else talk.Memory.fresh(resident.language)
+    )
+    for _ in range(CASE_NUMBER_ATTEMPTS):
+        decision = talk.step(
+            memory,
+            talk.Inbound(
+                body=inbound.body, received_at=inbound.created_at, num_media=inbound.num_media
+            ),
+            locate=geocoder().geocode,
+            opted_out=resident.opted_out,
+            timeout=timedelta(minutes=current_app.config["SMS_CONVERSATION_TIMEOUT_MIN"]),
+            case_number_for_new=_free_case_number(),
+            category_label=_category_label,
+            case_prefix=current_city().case_prefix,
+        )
+        try:
+            concern = _apply(memory, decision, resident, inbound)
+            body = _reply_body(decision, resident, concern)
+            _record_reply(resident, inbound, body, concern)
+            remembered = replace(decision.memory, concern_id=concern.id if concern else None)
+            conversation.context = remembered.to_json()
+            conversation.state = str(decision.memory.state)
+            conversation.concern_id = concern.id if concern else conversation.concern_id
+            db.session.commit()
+        except IntegrityError:  # the case number was taken a moment ago: draw another
+            db.session.rollback()
+            continue
+        wants_media = any(isinstance(e, talk.AttachMedia) for e in decision.effects)
+        return Outcome(body, inbound.id if wants_media and concern else None)
+    raise RuntimeError("could not draw a free case number")
+
+
+def _conversation_for(resident: Resident) -> Conversation:
+    conversation = db.session.scalar(
+        db.select(Conversation).filter_by(resident_id=resident.id).order_by(Conversation.id.desc())
+    )
+    if conversation is None:
+        conversation = Conversation(resident_id=resident.id, state="idle")
+        db.session.add(conversation)
+        db.session.flush()
+    return conversation
+
+
+def _free_case_number() -> str:
+    prefix = current_city().case_prefix
+    for _ in range(CASE_NUMBER_ATTEMPTS):
+        number = new_case_number(prefix)
+        if db.session.scalar(db.select(Concern.id).filter_by(case_number=number)) is None:
+            return number
+    return new_case_number(prefix)
+
+
+def _category_label(code: str, language: str) -> str:
+    category = db.session.scalar(db.select(Category).filter_by(code=code))
+    return category.name(language) if category else code
+
+
+def _apply(
+    before: talk.Memory, decision: talk.Decision, resident: Resident, inbound: Message
+) -> Concern | None:
+    """Carry out the decision's effects in order; returns the conversation's concern, if any.
+
+    Effects before a CreateConcern are about the concern the conversation had; after it,
+    about the new one.
+    """
+    concern = _resident_concern(resident, before.case_number)
+    for effect in decision.effects:
+        if isinstance(effect, talk.CreateConcern):
+            concern = _create_concern(effect, resident, decision.memory.case_number)
+        elif isinstance(effect, talk.SetPlace) and concern is not None:
+            place_concern(concern, Place.from_dict(effect.place), actor="resident")
+        elif isinstance(effect, talk.AddFollowUp) and concern is not None:
+            concern.text = f"{concern.text}\n{effect.text}"
+            history.record(
+                EventKind.NOTE, "resident", concern_id=concern.id, reason="follow-up by SMS"
+            )
+        elif isinstance(effect, talk.MarkLocationNeeded) and concern is not None:
+            transition_concern(
+                concern, ConcernStatus.NEEDS_LOCATION, "resident", "no place after two tries by SMS"
+            )
+        elif isinstance(effect, talk.OptOut):
+            resident.opted_out, resident.opted_out_at = True, utcnow()
+        elif isinstance(effect, talk.OptIn):
+            resident.opted_out, resident.opted_out_at = False, None
+        elif isinstance(effect, talk.SetLanguage):
+            resident.language = effect.language
+    concern = _resident_concern(resident, decision.memory.case_number)
+    if concern is not None:
+        inbound.concern_id = concern.id
+    return concern
+
+
+def _resident_concern(resident: Resident, case_number: str | None) -> Concern | None:
+    if not case_number:
+        return None
+    return db.session.scalar(
+        db.select(Concern).filter_by(case_number=case_number, resident_id=resident.id)
+    )
+
+
+def _create_concern(effect: talk.CreateConcern, resident: Resident, case_number: str) -> Concern:
+    category = db.session.scalar(db.select(Category).filter_by(code=effect.category_code)) or (
+        db.session.scalar(db.select(Category).filter_by(code="other"))
+    )
+    limit = current_app.config["CONCERN_TEXT_MAX"]
+    concern = Concern(
+        case_number=case_number,
+        text=effect.text[:limit] or "(photo)",
+        category_id=category.id,
+        source=ConcernSource.SMS,
+        language=effect.language,
+        resident=resident,
+    )
+    db.session.add(concern)
+    db.session.flush()
+    history.record(EventKind.CREATED, "resident", concern_id=concern.id, data={"source": "sms"})
+    if effect.place is not None:
+        place_concern(concern, Place.from_dict(effect.place), actor="resident")
+    return concern
+
+
+def _reply_body(decision: talk.Decision, resident: Resident, concern: Concern | None) -> str | None:
+    if decision.reply is None:
+        return None
+    values = dict(decision.reply.values)
+    language = decision.memory.language
+    if concern is not None:
+        values.setdefault("case_number", concern.case_number)
+        values.setdefault("category_label", concern.category.name(language))
+    if decision.reply.template == "status":
+        values["cases"] = _status_lines(resident, values.get("case_number"), language)
+    return _render(decision.reply.template, language, values)
+
+
+def _status_lines(resident: Resident, case_number: str | None, language: str) -> list[dict]:
+    """The resident's own cases (never anyone else's): number, status, owning agency."""
+    query = db.select(Concern).filter_by(resident_id=resident.id).order_by(Concern.id.desc())
+    if case_number:
+        query = query.filter_by(case_number=case_number)
+    lines = []
+    for concern in db.session.scalars(query.limit(3)):
+        lead = concern.hotspot.lead if concern.hotspot else None
+        lines.append(
+            {
+                "case_number": concern.case_number,
+                "status": str(concern.status).replace("_", " "),
+                "agency": lead.agency.name if lead else None,
+            }
+        )
+    return lines
+
+
+def _render(template: str, language: str, values: dict) -> str:
+    return render_template(f"sms/{language}/{template}.txt", **values).strip()
+
+
+def _record_reply(
+    resident: Resident, inbound: Message, body: str | None, concern: Concern | None
+) -> None:
+    """Every reply is recorded, including "no reply" (so a re-delivery answers the same)."""
+    db.session.add(
+        Message(
+            resident=resident,
+            direction=MessageDirection.OUTBOUND,
+            body=body or "",
+            status=MessageStatus.QUEUED if body else MessageStatus.LOGGED,
+            in_reply_to_id=inbound.id,
+            concern_id=concern.id if concern else None,
+        )
+    )

@@ -1,0 +1,1 @@
+"""Texts to residents when the response to their concern changes."""

@@ -1,0 +1,69 @@
+"""Status texts: every resident linked to a hotspot's concerns hears when it is assigned or resolved.
+
+At most one text per resident per case per day; opted-out residents get nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import render_template
+
+from community.extensions import db
+from community.models import Concern, Hotspot, Message, MessageDirection, utcnow
+from community.sms.delivery import TransientSendError, send_text
+
+KINDS = ("assigned", "resolved")
+
+
+def notify_hotspot(hotspot_id: int, kind: str) -> int:
+    """Text every reporter of the hotspot's concerns about it; returns how many were sent."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification {kind!r}")
+    hotspot = db.session.get(Hotspot, hotspot_id)
+    if hotspot is None:
+        return 0
+    sent, transient = 0, False
+    for concern in hotspot.concerns:
+        resident = concern.resident
+        if resident is None or resident.opted_out or _told_today(concern, kind):
+            continue
+        body = _body(hotspot, concern, kind)
+        try:
+            sent += (
+                1
+                if send_text(resident, body, purpose=f"status_{kind}", concern_id=concern.id)
+                else 0
+            )
+        except TransientSendError:
+            transient = True  # recorded as failed; the job retries and skips those told
+    if transient:
+        raise TransientSendError(f"some status texts for hotspot {hotspot_id} must be retried")
+    return sent
+
+
+def _told_today(concern: Concern, kind: str) -> bool:
+    since = utcnow() - timedelta(days=1)
+    return (
+        db.session.scalar(
+            db.select(db.func.count(Message.id)).where(
+                Message.concern_id == concern.id,
+                Message.direction == MessageDirection.OUTBOUND,
+                Message.purpose == f"status_{kind}",
+                Message.status.not_in(["failed", "undelivered"]),
+                Message.created_at >= since,
+            )
+        )
+        > 0
+    )
+
+
+def _body(hotspot: Hotspot, concern: Concern, kind: str) -> str:
+    language = concern.resident.language
+    lead = hotspot.lead
+    values = {
+        "case_number": concern.case_number,
+        "agency": lead.agency.name if lead else "",
+        "outcome": "",
+    }
+    return render_template(f"sms/{language}/status_{kind}.txt", **values).strip()

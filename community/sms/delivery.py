@@ -1,0 +1,87 @@
+"""Sending texts to residents and recording what Twilio says happened to them."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+
+from community.extensions import db
+from community.models import Message, MessageDirection, MessageStatus, Resident, utcnow
+from community.privacy import PhoneVault
+from community.sms.gateway import SendResult, SmsGateway
+
+log = logging.getLogger(__name__)
+
+# Status callbacks may arrive out of order: a status only ever moves forward.
+RANK = {
+    MessageStatus.PENDING: 0,
+    MessageStatus.QUEUED: 1,
+    MessageStatus.SENT: 2,
+    MessageStatus.DELIVERED: 3,
+    MessageStatus.UNDELIVERED: 3,
+    MessageStatus.FAILED: 3,
+}
+OPTED_OUT_ERROR = 21610
+
+
+class TransientSendError(RuntimeError):
+    """Twilio could not take the text right now; the job retries later."""
+
+
+def send_text(
+    resident: Resident, body: str, *, purpose: str, concern_id: int | None = None
+) -> Message | None:
+    """Send a text to a resident and record it; nothing at all after they opted out."""
+    if resident.opted_out or resident.undeliverable:
+        return None
+    phone = PhoneVault.from_config(current_app.config).decrypt(resident.phone_encrypted)
+    result = SmsGateway.from_config(current_app.config).send(
+        phone, body, status_callback=_status_callback_url()
+    )
+    message = Message(
+        resident=resident,
+        direction=MessageDirection.OUTBOUND,
+        body=body,
+        twilio_sid=result.sid,
+        status=MessageStatus(result.status),
+        error_code=result.error_code,
+        concern_id=concern_id,
+        purpose=purpose,
+    )
+    db.session.add(message)
+    _learn_from(result, resident)
+    db.session.commit()
+    if result.transient:
+        raise TransientSendError(f"message {message.id} not accepted by Twilio yet")
+    return message
+
+
+def _learn_from(result: SendResult, resident: Resident) -> None:
+    if result.opted_out:
+        resident.opted_out, resident.opted_out_at = True, utcnow()
+    if result.invalid_number:
+        resident.undeliverable = True
+
+
+def _status_callback_url() -> str | None:
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    return f"{base.rstrip('/')}/sms/status" if base else None
+
+
+def record_status(sid: str, status: str, error_code: str | None) -> None:
+    """Apply a delivery status callback; unknown SIDs and backward moves are ignored."""
+    message = db.session.scalar(db.select(Message).filter_by(twilio_sid=sid[:64]))
+    try:
+        new = MessageStatus(status)
+    except ValueError:
+        return
+    if message is None or new not in RANK or RANK[new] < RANK.get(message.status, 0):
+        return
+    message.status = new
+    if error_code and error_code.isdigit():
+        message.error_code = int(error_code)
+        if message.error_code == OPTED_OUT_ERROR:
+            message.resident.opted_out = True
+            message.resident.opted_out_at = utcnow()
+    db.session.commit()

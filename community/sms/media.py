@@ -1,0 +1,52 @@
+"""MMS photos: downloaded with the account's credentials and kept beside the instance."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy.orm.attributes import flag_modified
+
+from community.extensions import db
+from community.models import Message
+from community.sms.gateway import MediaError, SmsGateway
+
+log = logging.getLogger(__name__)
+ALLOWED = {"image/jpeg", "image/png", "image/gif", "image/heic", "image/webp"}
+
+
+def media_folder() -> Path:
+    folder = Path(current_app.instance_path) / "media"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_media(message_id: int) -> int:
+    """Download a text's photos not yet stored; returns how many were stored (re-runnable)."""
+    message = db.session.get(Message, message_id)
+    if message is None or not message.media:
+        return 0
+    gateway = SmsGateway.from_config(current_app.config)
+    stored = 0
+    items = [dict(item) for item in message.media]
+    for index, item in enumerate(items):
+        if item.get("file") or item.get("skipped") or item.get("content_type") not in ALLOWED:
+            continue
+        extension = mimetypes.guess_extension(item["content_type"]) or ".bin"
+        name = f"{message.id}-{index}{extension}"
+        try:
+            content = gateway.fetch_media(item["url"])
+        except MediaError as error:
+            if error.transient:
+                raise  # Twilio or the network hiccuped: the job retries
+            item["skipped"] = str(error)[:200]  # too large or not Twilio's: never retried
+            continue
+        (media_folder() / name).write_bytes(content)
+        item["file"] = name
+        stored += 1
+    message.media = items
+    flag_modified(message, "media")
+    db.session.commit()
+    return stored

@@ -1,0 +1,254 @@
+"""Whole SMS conversations through signed webhook requests, with the real twilio library.
+
+Inbound texts are posted to /sms/inbound signed like Twilio signs them; replies come back as
+TwiML; status texts go through the real twilio client to the fake Twilio REST server.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from itertools import count
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.testing import FlaskClient
+
+from community.extensions import db
+from community.models import (
+    AssignmentRole,
+    Concern,
+    ConcernStatus,
+    Hotspot,
+    LocationKind,
+    Message,
+    Resident,
+)
+from community.sms.signature import sign
+from tests.conftest import make_app
+from tests.factories import agency, make_staff
+from tests.helpers import placed_concerns
+from tests.sms.fake_twilio import FakeTwilio, twilio_settings
+
+PUBLIC = "https://sms.example.org"
+RESIDENT = "+14145550123"
+NEIGHBOUR = "+14145550124"
+CASE = re.compile(r"MKE-[2-9A-HJKMNP-TV-Z]{4}")
+_sids = count(1)
+
+
+@pytest.fixture
+def sms_app(sqlite_template: Path, tmp_path: Path, fake_twilio: FakeTwilio) -> Iterator[Flask]:
+    path = tmp_path / "sms.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}", PUBLIC_BASE_URL=PUBLIC, **twilio_settings(fake_twilio))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def phone(sms_app: Flask) -> FlaskClient:
+    return sms_app.test_client()
+
+
+def text(
+    client: FlaskClient,
+    body: str,
+    sender: str = RESIDENT,
+    *,
+    sid: str | None = None,
+    media: list[str] | None = None,
+    signature: str | None = None,
+) -> tuple[int, str | None]:
+    """Post one signed inbound text; returns (HTTP status, the reply text or None)."""
+    form = {
+        "MessageSid": sid or f"SM{next(_sids):032x}",
+        "AccountSid": current_app.config["TWILIO_ACCOUNT_SID"],
+        "From": sender,
+        "To": "+14145550100",
+        "Body": body,
+        "NumMedia": str(len(media or [])),
+    }
+    for i, url in enumerate(media or []):
+        form[f"MediaUrl{i}"] = url
+        form[f"MediaContentType{i}"] = "image/jpeg"
+    token = current_app.config["TWILIO_AUTH_TOKEN"]
+    header = signature if signature is not None else sign(token, f"{PUBLIC}/sms/inbound", form)
+    response = client.post("/sms/inbound", data=form, headers={"X-Twilio-Signature": header})
+    if response.status_code != 200:
+        return response.status_code, None
+    message = ET.fromstring(response.get_data(as_text=True)).find("Message")
+    return 200, (message.text if message is not None else None)
+
+
+def _concern() -> Concern:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(Concern).order_by(Concern.id.desc()))
+
+
+def test_a_confident_place_gets_a_case_number_at_once(phone) -> None:
+    status, reply = text(phone, "ppl selling drugs out the blue house 2847 n 35th st every nite")
+    assert status == 200
+    case = CASE.search(reply).group()
+    assert "2847 N 35th St" in reply and "Drug activity" in reply and "911" in reply
+    concern = _concern()
+    assert concern.case_number == case and concern.status == ConcernStatus.OPEN
+    assert concern.location_kind == LocationKind.ADDRESS and concern.source == "sms"
+    assert concern.resident.phone_last4 == "0123"
+
+
+def test_spanish_gets_spanish(phone) -> None:
+    _, reply = text(phone, "venden drogas en la esquina de la 16 y National")
+    assert CASE.search(reply) and "Chavez" in reply
+    assert db.session.scalar(sa.select(Resident.language)) == "es"
+    assert "911" in reply and "Gracias" in reply
+
+
+def test_an_ambiguous_place_is_a_choice(phone) -> None:
+    _, reply = text(phone, "drug house at 1518 35th st")
+    assert "1." in reply and "2." in reply
+    assert _concern().lat is None
+    _, reply = text(phone, "2")
+    concern = _concern()
+    assert concern.status == ConcernStatus.OPEN and concern.location_label in reply
+
+
+def test_no_place_twice_leaves_it_to_staff(phone) -> None:
+    _, first = text(phone, "someone keeps dumping trash")
+    case = CASE.search(first).group()
+    text(phone, "behind the store")
+    _, third = text(phone, "idk")
+    concern = _concern()
+    assert concern.case_number == case and concern.status == ConcernStatus.NEEDS_LOCATION
+    assert third and case in third
+
+
+def test_a_correction_moves_the_concern(phone) -> None:
+    text(phone, "shots fired at 2847 n 35th st")
+    _, reply = text(phone, "wrong place, it was 35th and Burleigh")
+    concern = _concern()
+    assert concern.location_label == "N 35th St & W Burleigh St"
+    assert "Burleigh" in reply
+
+
+def test_a_follow_up_joins_the_same_concern(phone) -> None:
+    text(phone, "drug dealing at 2847 n 35th st")
+    _, reply = text(phone, "it's the blue house with the broken fence")
+    assert db.session.scalar(sa.select(sa.func.count(Concern.id))) == 1
+    assert "blue house" in _concern().text and CASE.search(reply)
+
+
+def test_the_same_delivery_twice_is_one_concern_and_one_answer(phone) -> None:
+    first = text(phone, "drugs sold at 2263 N Lake Dr", sid="SM" + "a" * 32)
+    again = text(phone, "drugs sold at 2263 N Lake Dr", sid="SM" + "a" * 32)
+    assert first == again
+    assert db.session.scalar(sa.select(sa.func.count(Concern.id))) == 1
+    inbound = db.session.scalar(sa.select(sa.func.count(Message.id)).filter_by(direction="inbound"))
+    assert inbound == 1
+
+
+@pytest.mark.parametrize("signature", ["", "not-a-signature"])
+def test_an_unsigned_request_is_refused_and_stores_nothing(phone, signature) -> None:
+    status, _ = text(phone, "drugs at 2263 N Lake Dr", signature=signature)
+    assert status == 403
+    assert db.session.scalar(sa.select(sa.func.count(Message.id))) == 0
+
+
+def test_help_and_status(phone) -> None:
+    _, help_reply = text(phone, "ayuda")
+    assert help_reply and "911" in help_reply
+    text(phone, "drugs at 2263 N Lake Dr")
+    _, reply = text(phone, "status")
+    assert _concern().case_number in reply
+
+
+def test_stop_means_nothing_more_not_even_resolution(phone, fake_twilio, sms_app) -> None:
+    staff = make_staff()
+    text(phone, "drug house at 2847 n 35th st", sender=NEIGHBOUR)
+    _, reply = text(phone, "selling drugs at 2847 n 35th st")
+    case = CASE.search(reply).group()
+    _, reply = text(phone, "STOP")
+    assert reply is None  # Twilio itself confirms its keywords
+    assert text(phone, "hello?") == (200, None)
+    placed_concerns(2, around=(43.07074, -87.95772))
+    from community.hotspots.recluster import recluster
+
+    recluster()
+    hotspot = db.session.get(Hotspot, _concern().hotspot_id)
+    staff_client = sms_app.test_client()
+    from tests.conftest import sign_in
+
+    sign_in(staff_client, "prosecutor@example.org", "prosecutor-pass")
+    staff_client.post(
+        f"/staff/hotspots/{hotspot.id}/assign",
+        data={"assign-agency_id": agency("MPD-D7").id, "assign-role": "lead"},
+    )
+    staff_client.post(
+        f"/staff/hotspots/{hotspot.id}/resolve", data={"resolve-reason": "house boarded up"}
+    )
+    sent_to = [r.form.get("To") for r in fake_twilio.sent if r.method == "POST"]
+    assert RESIDENT not in sent_to  # opted out: nothing at all
+    assert sent_to.count(NEIGHBOUR) == 2  # assigned, then resolved
+    bodies = [r.form["Body"] for r in fake_twilio.sent if r.form.get("To") == NEIGHBOUR]
+    assert any("Milwaukee Police District 7" in b for b in bodies)
+    assert case not in " ".join(bodies)  # the neighbour hears about their own case only
+    assert staff  # the accounts existed for the prosecutor's sign-in
+
+
+def test_start_after_stop(phone) -> None:
+    text(phone, "STOP")
+    assert db.session.scalar(sa.select(Resident.opted_out)) is True
+    text(phone, "START")
+    assert db.session.scalar(sa.select(Resident.opted_out)) is False
+
+
+def test_stop_texting_me_is_an_opt_out_with_one_confirmation(phone) -> None:
+    _, reply = text(phone, "please stop texting me")
+    assert reply  # not a carrier keyword: we confirm once ourselves
+    assert db.session.scalar(sa.select(Resident.opted_out)) is True
+    assert text(phone, "drugs at 2263 N Lake Dr") == (200, None)
+
+
+def test_mms_photos_are_kept(phone, fake_twilio, sms_app) -> None:
+    url = fake_twilio.add_media("photo1", b"\xff\xd8\xff fake jpeg", "image/jpeg")
+    text(phone, "dumping behind 2263 N Lake Dr", media=[url])
+    message = db.session.scalar(sa.select(Message).filter_by(direction="inbound"))
+    db.session.refresh(message)
+    stored = Path(sms_app.instance_path) / "media" / message.media[0]["file"]
+    assert stored.read_bytes() == b"\xff\xd8\xff fake jpeg"
+    assert message.concern_id == _concern().id
+
+
+def test_the_lead_assignment_texts_reporters(phone, fake_twilio, sms_app) -> None:
+    make_staff()
+    text(phone, "shots fired at 2847 n 35th st")
+    placed_concerns(2, around=(43.07074, -87.95772))
+    from community.hotspots.recluster import recluster
+    from community.workflow.service import assign
+
+    recluster()
+    hotspot = db.session.get(Hotspot, _concern().hotspot_id)
+    from community.models import User
+
+    prosecutor = db.session.scalar(sa.select(User).filter_by(role="prosecutor"))
+    assign(hotspot, agency("MPD-D7"), AssignmentRole.LEAD, prosecutor)
+    db.session.commit()
+    from community.notify.service import notify_hotspot
+
+    assert notify_hotspot(hotspot.id, "assigned") == 1
+    assert notify_hotspot(hotspot.id, "assigned") == 0  # once per case per day
+    sent = [r for r in fake_twilio.sent if r.form.get("To") == RESIDENT]
+    assert len(sent) == 1 and "Milwaukee Police District 7" in sent[0].form["Body"]
+    fake_twilio.opted_out.add(RESIDENT)
+    from community.workflow.service import resolve
+
+    resolve(hotspot, prosecutor, "arrests made")
+    db.session.commit()
+    notify_hotspot(hotspot.id, "resolved")
+    assert db.session.scalar(sa.select(Resident.opted_out)) is True  # Twilio said 21610
