@@ -35,6 +35,7 @@ from community.models import (
 from community.places.city import current_city, geocoder
 from community.places.locate import place_concern
 from community.privacy import InvalidPhoneNumberError
+from community.sms.segments import segments, to_gsm
 from community.workflow import history
 from community.workflow.service import transition_concern
 
@@ -293,7 +294,9 @@ def _status_lines(resident: Resident, case_number: str | None, language: str) ->
 
 
 def _render(template: str, language: str, values: dict) -> str:
-    return render_template(f"sms/{language}/{template}.txt", **values).strip()
+    """A reply from templates/sms/<language>/; English kept to GSM-7 (no curly quotes)."""
+    body = render_template(f"sms/{language}/{template}.txt", **values).strip()
+    return to_gsm(body) if language == "en" else body
 
 
 def _record_reply(
@@ -308,5 +311,7 @@ def _record_reply(
             status=MessageStatus.QUEUED if body else MessageStatus.LOGGED,
             in_reply_to_id=inbound.id,
             concern_id=concern.id if concern else None,
+            purpose="reply",
+            segments=segments(body) if body else 0,
         )
     )

@@ -63,6 +63,8 @@ class Message(Base):
     in_reply_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("message.id"))
     # Why an outbound text was sent: "reply", "status_assigned", "status_resolved".
     purpose: Mapped[str | None] = mapped_column(sa.String(32))
+    # SMS parts this text costs: 160/153 GSM-7 characters each, 70/67 once one accent is in it.
+    segments: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

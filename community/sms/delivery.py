@@ -10,6 +10,7 @@ from community.extensions import db
 from community.models import Message, MessageDirection, MessageStatus, Resident, utcnow
 from community.privacy import PhoneVault
 from community.sms.gateway import SendResult, SmsGateway
+from community.sms.segments import segments
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ def send_text(
         error_code=result.error_code,
         concern_id=concern_id,
         purpose=purpose,
+        segments=segments(body),
     )
     db.session.add(message)
     _learn_from(result, resident)
@@ -76,8 +78,8 @@ def record_status(sid: str, status: str, error_code: str | None) -> None:
         new = MessageStatus(status)
     except ValueError:
         return
-    if message is None or new not in RANK or RANK[new] < RANK.get(message.status, 0):
-        return
+    if message is None or new not in RANK or RANK[new] <= RANK.get(message.status, 0):
+        return  # unknown, or not forward (a final status never changes)
     message.status = new
     if error_code and error_code.isdigit():
         message.error_code = int(error_code)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 22:36:21.710201
+Create Date: 2026-11-28 22:45:25.129049
 
 """
 from alembic import op
@@ -257,6 +257,7 @@ def upgrade():
     sa.Column('media', sa.JSON(), nullable=True),
     sa.Column('in_reply_to_id', sa.Integer(), nullable=True),
     sa.Column('purpose', sa.String(length=32), nullable=True),
+    sa.Column('segments', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['concern_id'], ['concern.id'], name=op.f('fk_message_concern_id_concern')),

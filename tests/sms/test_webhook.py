@@ -252,3 +252,74 @@ def test_the_lead_assignment_texts_reporters(phone, fake_twilio, sms_app) -> Non
     db.session.commit()
     notify_hotspot(hotspot.id, "resolved")
     assert db.session.scalar(sa.select(Resident.opted_out)) is True  # Twilio said 21610
+
+
+def _status_callback(client: FlaskClient, sid: str, status: str, error: str | None = None) -> int:
+    form = {"MessageSid": sid, "MessageStatus": status, "AccountSid": "AC" + "0" * 32}
+    if error:
+        form["ErrorCode"] = error
+    token = current_app.config["TWILIO_AUTH_TOKEN"]
+    signature = sign(token, f"{PUBLIC}/sms/status", form)
+    return client.post(
+        "/sms/status", data=form, headers={"X-Twilio-Signature": signature}
+    ).status_code
+
+
+def test_delivery_status_only_moves_forward(phone, fake_twilio) -> None:
+    from community.sms.delivery import send_text
+
+    text(phone, "drugs at 2263 N Lake Dr")
+    resident = db.session.scalar(sa.select(Resident))
+    message = send_text(resident, "Case update", purpose="status_assigned")
+    assert message.twilio_sid.startswith("SM") and message.status == "queued"
+    assert _status_callback(phone, message.twilio_sid, "delivered") == 204
+    assert _status_callback(phone, message.twilio_sid, "sent") == 204  # late and out of order
+    db.session.refresh(message)
+    assert message.status == "delivered"
+    assert _status_callback(phone, "SM" + "f" * 32, "delivered") == 204  # unknown: ignored
+    assert _status_callback(phone, message.twilio_sid, "bogus") == 204
+
+
+def test_a_status_callback_saying_opted_out_stops_all_texts(phone, fake_twilio) -> None:
+    from community.sms.delivery import send_text
+
+    text(phone, "drugs at 2263 N Lake Dr")
+    resident = db.session.scalar(sa.select(Resident))
+    message = send_text(resident, "Case update", purpose="status_assigned")
+    _status_callback(phone, message.twilio_sid, "undelivered", "21610")
+    db.session.refresh(resident)
+    assert resident.opted_out is True
+    before = len(fake_twilio.sent)
+    assert send_text(resident, "another update", purpose="status_resolved") is None
+    assert len(fake_twilio.sent) == before
+
+
+def test_an_unsigned_status_callback_is_refused(phone) -> None:
+    response = phone.post("/sms/status", data={"MessageSid": "SM1", "MessageStatus": "delivered"})
+    assert response.status_code == 403
+
+
+def test_a_flood_gets_one_polite_reply_and_no_concerns(phone, sms_app) -> None:
+    sms_app.config["SMS_MAX_PER_HOUR"] = 3
+    replies = [text(phone, f"drugs at {2263 + 2 * i} N Lake Dr")[1] for i in range(6)]
+    assert all(replies[:3])
+    assert sum(1 for r in replies[3:] if r) == 1  # one polite reply, then silence
+    assert db.session.scalar(sa.select(sa.func.count(Concern.id))) <= 3
+
+
+def test_a_long_text_is_kept_whole(phone) -> None:
+    body = "selling drugs at 2263 N Lake Dr. " + "they are out there all night " * 80
+    text(phone, body)
+    stored = db.session.scalar(sa.select(Message.body).filter_by(direction="inbound"))
+    assert stored == body and len(body) > 1600
+
+
+def test_replies_are_counted_in_segments_and_english_stays_gsm7(phone) -> None:
+    from community.sms.segments import encoding
+
+    text(phone, "shots fired at 2847 n 35th st")
+    text(phone, "venden drogas en la 16 y National", sender=NEIGHBOUR)
+    replies = db.session.scalars(sa.select(Message).filter_by(purpose="reply")).all()
+    english, spanish = replies
+    assert encoding(english.body) == "GSM-7" and english.segments <= 2
+    assert spanish.segments >= 1
