@@ -50,3 +50,18 @@ def store_media(message_id: int) -> int:
     flag_modified(message, "media")
     db.session.commit()
     return stored
+
+
+def concern_photos(concern_ids: list[int]) -> dict[int, list[str]]:
+    """Stored photo file names per concern, from the texts that reported them."""
+    photos: dict[int, list[str]] = {}
+    if not concern_ids:
+        return photos
+    rows = db.session.execute(
+        db.select(Message.concern_id, Message.media).where(
+            Message.concern_id.in_(concern_ids), Message.media.is_not(None)
+        )
+    )
+    for concern_id, media in rows:
+        photos.setdefault(concern_id, []).extend(m["file"] for m in media or [] if m.get("file"))
+    return photos

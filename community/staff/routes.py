@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint,
     Response,
@@ -11,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     url_for,
 )
 from flask_login import current_user
@@ -28,11 +31,13 @@ from community.models import (
     HotspotStatus,
     Role,
 )
+from community.sms.media import concern_photos, media_folder
 from community.staff.forms import ActionForm, AssignForm, ResolveForm
 from community.workflow.service import WorkflowError, assign, log_action, resolve
 from community.workflow.states import HOTSPOT_ACTIVE
 
 bp = Blueprint("staff", __name__)
+MEDIA_NAME = re.compile(r"[0-9]+-[0-9]+\.[a-z0-9]{2,5}")
 
 STAFF = (Role.ADMIN, Role.PROSECUTOR, Role.AGENCY_STAFF, Role.VIEWER)
 TRIAGERS = (Role.ADMIN, Role.PROSECUTOR)
@@ -91,9 +96,22 @@ def _page(hotspot: Hotspot, forms: dict | None = None, code: int = 200) -> Respo
         db.select(Event).filter_by(hotspot_id=hotspot.id).order_by(Event.created_at, Event.id)
     ).all()
     page = render_template(
-        "staff/hotspot.html", hotspot=hotspot, events=events, **(forms or _forms(hotspot))
+        "staff/hotspot.html",
+        hotspot=hotspot,
+        events=events,
+        photos=concern_photos([c.id for c in hotspot.concerns]),
+        **(forms or _forms(hotspot)),
     )
     return make_response(page, code)
+
+
+@bp.route("/media/<name>")
+@roles_required(*STAFF)
+def media(name: str):
+    """A photo a resident sent by MMS (staff only; never on a public page)."""
+    if not MEDIA_NAME.fullmatch(name):
+        abort(404)
+    return send_from_directory(media_folder(), name, max_age=3600)
 
 
 @bp.route("/hotspots/<int:hotspot_id>")

@@ -323,3 +323,26 @@ def test_replies_are_counted_in_segments_and_english_stays_gsm7(phone) -> None:
     english, spanish = replies
     assert encoding(english.body) == "GSM-7" and english.segments <= 2
     assert spanish.segments >= 1
+
+
+def test_staff_see_the_photo_and_the_public_cannot(phone, fake_twilio, sms_app) -> None:
+    from tests.conftest import sign_in
+
+    make_staff()
+    url = fake_twilio.add_media("photo2", b"\xff\xd8\xff another jpeg", "image/jpeg")
+    text(phone, "dumping at 2847 n 35th st", media=[url])
+    placed_concerns(2, around=(43.07074, -87.95772))
+    from community.hotspots.recluster import recluster
+
+    recluster()
+    hotspot_id = _concern().hotspot_id
+    anonymous = sms_app.test_client()
+    message = db.session.scalar(sa.select(Message).filter_by(direction="inbound"))
+    name = message.media[0]["file"]
+    assert anonymous.get(f"/staff/media/{name}").status_code == 302  # to the sign-in page
+    staff = sms_app.test_client()
+    sign_in(staff, "viewer@example.org", "viewer-pass")
+    page = staff.get(f"/staff/hotspots/{hotspot_id}").get_data(as_text=True)
+    assert f"/staff/media/{name}" in page
+    assert staff.get(f"/staff/media/{name}").data == b"\xff\xd8\xff another jpeg"
+    assert staff.get("/staff/media/..%2Fsms.sqlite").status_code == 404

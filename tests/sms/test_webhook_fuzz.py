@@ -72,9 +72,7 @@ bodies = st.one_of(
     st.sampled_from(SPECIAL_BODIES),
     st.text(),
     st.text(max_size=12).map(lambda s: (s * 5000)[:5000]),
-    st.lists(st.one_of(st.sampled_from(SPECIAL_BODIES[:30]), st.text(max_size=20))).map(
-        "".join
-    ),
+    st.lists(st.one_of(st.sampled_from(SPECIAL_BODIES[:30]), st.text(max_size=20))).map("".join),
 )
 senders = st.one_of(
     st.just(""),
@@ -178,7 +176,9 @@ def test_any_inbound_post_gets_twiml_or_403_and_never_an_unhandled_error(
     elif forgery == "other-url":
         headers["X-Twilio-Signature"] = sign(token, "https://evil.example/sms/inbound", form)
     elif forgery == "other-form":
-        headers["X-Twilio-Signature"] = sign(token, URL, {**form, "Body": form.get("Body", "") + "!"})
+        headers["X-Twilio-Signature"] = sign(
+            token, URL, {**form, "Body": form.get("Body", "") + "!"}
+        )
     elif forgery == "flipped":
         good = sign(token, URL, form)
         headers["X-Twilio-Signature"] = ("B" if good[0] == "A" else "A") + good[1:]
