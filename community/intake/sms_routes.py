@@ -6,7 +6,7 @@ import logging
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from community.extensions import csrf, limiter
+from community.extensions import csrf, db, limiter
 from community.intake.sms_service import InboundSms, receive
 from community.jobs import enqueue
 from community.sms.delivery import record_status
@@ -49,11 +49,20 @@ def inbound():
     sender = request.form.get("From", "")
     if not sid or not sender:
         return Response(reply(None), mimetype="text/xml")
-    outcome = receive(
-        InboundSms(
-            sid=sid[:64], sender=sender[:40], body=request.form.get("Body", ""), media=_media()
+    try:
+        outcome = receive(
+            InboundSms(
+                sid=sid[:64],
+                sender=sender[:40],
+                body=request.form.get("Body", "").replace("\x00", ""),  # PostgreSQL refuses NUL
+                media=_media(),
+            )
         )
-    )
+    except Exception:  # the text is saved (persisted first); answer, never a 5xx to Twilio
+        log.exception("inbound SMS %s saved but not processed", sid[:64])
+        db.session.rollback()
+        return Response(reply(None), mimetype="text/xml")
+
     if outcome.fetch_media_for is not None:
         enqueue("fetch_media", outcome.fetch_media_for)
     return Response(reply(outcome.reply), mimetype="text/xml")
