@@ -120,8 +120,15 @@ def _optional(strategy: st.SearchStrategy) -> st.SearchStrategy:
     return st.one_of(st.none(), strategy)
 
 
+usable_senders = st.one_of(
+    st.sampled_from(PHONES),
+    st.from_regex(r"\+1[2-9][0-9]{2}555[0-9]{4}", fullmatch=True),
+    st.sampled_from(["+1 (414) 555-0123", "414.555.0124", "whatsapp:+14145550123"]),
+)
+
+
 @st.composite
-def inbound_forms(draw: st.DrawFn) -> dict[str, str]:
+def inbound_forms(draw: st.DrawFn, senders: st.SearchStrategy[str] = senders) -> dict[str, str]:
     """A form Twilio might post, or something much worse; None fields are left out."""
     form: dict[str, str] = dict(draw(extra_params))
     fields = {
@@ -141,23 +148,14 @@ def inbound_forms(draw: st.DrawFn) -> dict[str, str]:
     return form
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(
-    form=inbound_forms(),
-    signed=st.booleans(),
-    forgery=st.sampled_from(["missing", "empty", "garbage", "other-url", "other-form", "flipped"]),
-)
-def test_any_inbound_post_gets_twiml_or_403_and_never_an_unhandled_error(
+def _check(
     fuzz_app: tuple[Flask, FakeTwilio],
     caplog: pytest.LogCaptureFixture,
     form: dict[str, str],
     signed: bool,
     forgery: str,
 ) -> None:
+    """Post the form signed (or forged) and check the answer and the error log."""
     app, fake = fuzz_app
     if fake.media.get("known") is None:
         fake.add_media("known", b"\xff\xd8\xff fake jpeg", "image/jpeg")
@@ -199,3 +197,46 @@ def test_any_inbound_post_gets_twiml_or_403_and_never_an_unhandled_error(
     assert root.tag == "Response"
     assert all(child.tag == "Message" for child in root)
     assert len(root) <= 1
+
+
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+FORGERIES = st.sampled_from(["missing", "empty", "garbage", "other-url", "other-form", "flipped"])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        "bug: a signed text whose From is not a usable phone number (a short code such as "
+        "'12345', an alphanumeric sender, '0', '') answers 500 with 'unhandled error': "
+        "intake.service.resident_for re-raises InvalidPhoneNumberError as IntakeError, but "
+        "intake.sms_service.receive only catches InvalidPhoneNumberError"
+    ),
+)
+@FUZZ
+@given(form=inbound_forms(), signed=st.booleans(), forgery=FORGERIES)
+def test_any_inbound_post_gets_twiml_or_403_and_never_an_unhandled_error(
+    fuzz_app: tuple[Flask, FakeTwilio],
+    caplog: pytest.LogCaptureFixture,
+    form: dict[str, str],
+    signed: bool,
+    forgery: str,
+) -> None:
+    _check(fuzz_app, caplog, form, signed, forgery)
+
+
+@FUZZ
+@given(form=inbound_forms(senders=usable_senders), signed=st.booleans(), forgery=FORGERIES)
+def test_any_inbound_post_from_a_phone_number_gets_twiml_or_403(
+    fuzz_app: tuple[Flask, FakeTwilio],
+    caplog: pytest.LogCaptureFixture,
+    form: dict[str, str],
+    signed: bool,
+    forgery: str,
+) -> None:
+    """The same property with From always a usable number (or absent): passes today."""
+    _check(fuzz_app, caplog, form, signed, forgery)
