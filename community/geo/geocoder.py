@@ -9,6 +9,7 @@ apart ("2847 35th St": north or south?) is never confident: the resident is aske
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -279,12 +280,28 @@ def _exact(
     mention: AddressMention,
     confidence: float,
 ) -> list[Place]:
+    return _on_each_street(
+        city, index, keys, "address", confidence,
+        position=lambda key: index.exact(key, mention.number, mention.suffix),
+        label=lambda key: format_address(mention.number, mention.suffix, *key),
+    )  # fmt: skip
+
+
+def _on_each_street(
+    city: CityPackage,
+    index: StreetIndex,
+    keys: list[StreetKey],
+    kind: str,
+    confidence: float,
+    position: Callable[[StreetKey], tuple[float, float] | None],
+    label: Callable[[StreetKey], str],
+) -> list[Place]:
+    """One reading per street of that name, the longest street first."""
     found = []
     for key in sorted(keys, key=lambda k: -index.streets[k].numbers.size):
-        xy = index.exact(key, mention.number, mention.suffix)
+        xy = position(key)
         if xy is not None:
-            label = format_address(mention.number, mention.suffix, *key)
-            found.append(_place(city, "address", xy, label, confidence))
+            found.append(_place(city, kind, xy, label(key), confidence))
     return found
 
 
@@ -296,13 +313,11 @@ def _blocks(
     confidence: float,
     middle: bool,
 ) -> list[Place]:
-    found = []
-    for key in sorted(keys, key=lambda k: -index.streets[k].numbers.size):
-        xy = index.block(key, hundred, middle)
-        if xy is not None:
-            label = f"{hundred} block of {street_label(key)}"
-            found.append(_place(city, "block", xy, label, confidence))
-    return found
+    return _on_each_street(
+        city, index, keys, "block", confidence,
+        position=lambda key: index.block(key, hundred, middle),
+        label=lambda key: f"{hundred} block of {street_label(key)}",
+    )  # fmt: skip
 
 
 # -- intersections ------------------------------------------------------------------------------

@@ -105,33 +105,30 @@ def _earlier_reply(inbound: Message) -> str | None:
     return (reply.body or None) if reply else None
 
 
-def _over_hourly_limit(resident: Resident, inbound: Message) -> bool:
-    since = utcnow() - timedelta(hours=1)
-    count = db.session.scalar(
-        db.select(db.func.count(Message.id)).where(
-            Message.resident_id == resident.id,
-            Message.direction == MessageDirection.INBOUND,
-            Message.created_at >= since,
-        )
+def _count_since(
+    resident: Resident, direction: MessageDirection, purpose: str | None = None
+) -> int:
+    """Texts to or from the resident in the last hour."""
+    query = db.select(db.func.count(Message.id)).where(
+        Message.resident_id == resident.id,
+        Message.direction == direction,
+        Message.created_at >= utcnow() - timedelta(hours=1),
     )
-    return count > current_app.config["SMS_MAX_PER_HOUR"]
+    if purpose:
+        query = query.where(Message.purpose == purpose)
+    return db.session.scalar(query)
+
+
+def _over_hourly_limit(resident: Resident, inbound: Message) -> bool:
+    return _count_since(resident, MessageDirection.INBOUND) > current_app.config["SMS_MAX_PER_HOUR"]
 
 
 def _reply_once_to_flood(resident: Resident, inbound: Message) -> str | None:
     """One polite reply per hour to a flood, and no new concerns."""
-    since = utcnow() - timedelta(hours=1)
-    already = db.session.scalar(
-        db.select(db.func.count(Message.id)).where(
-            Message.resident_id == resident.id,
-            Message.direction == MessageDirection.OUTBOUND,
-            Message.created_at >= since,
-            Message.body.like("%" + _render("rate_limited", resident.language, {})[:20] + "%"),
-        )
-    )
-    if already or resident.opted_out:
+    if resident.opted_out or _count_since(resident, MessageDirection.OUTBOUND, "rate_limited"):
         return None
     body = _render("rate_limited", resident.language, {})
-    _record_reply(resident, inbound, body, None)
+    _record_reply(resident, inbound, body, None, purpose="rate_limited")
     db.session.commit()
     return body
 
@@ -300,7 +297,11 @@ def _render(template: str, language: str, values: dict) -> str:
 
 
 def _record_reply(
-    resident: Resident, inbound: Message, body: str | None, concern: Concern | None
+    resident: Resident,
+    inbound: Message,
+    body: str | None,
+    concern: Concern | None,
+    purpose: str = "reply",
 ) -> None:
     """Every reply is recorded, including "no reply" (so a re-delivery answers the same)."""
     db.session.add(
@@ -311,7 +312,7 @@ def _record_reply(
             status=MessageStatus.QUEUED if body else MessageStatus.LOGGED,
             in_reply_to_id=inbound.id,
             concern_id=concern.id if concern else None,
-            purpose="reply",
+            purpose=purpose,
             segments=segments(body) if body else 0,
         )
     )
