@@ -163,15 +163,19 @@ def _clear_finished_job(queue, job_id: str) -> bool:
     return True
 
 
+_REDIS: dict[tuple[int, str], Any] = {}
+
+
 def get_queue():
-    """The RQ queue on the configured Redis."""
+    """The RQ queue on the configured Redis (one connection pool per process and URL)."""
     from redis import Redis
     from rq import Queue
 
-    connection = Redis.from_url(
-        current_app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5
-    )
-    return Queue(QUEUE_NAME, connection=connection)
+    url = current_app.config["REDIS_URL"]
+    key = (os.getpid(), url)  # a forked process must not share its parent's sockets
+    if key not in _REDIS:
+        _REDIS[key] = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    return Queue(QUEUE_NAME, connection=_REDIS[key])
 
 
 def sweep() -> dict[str, int]:

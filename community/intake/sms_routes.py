@@ -65,6 +65,8 @@ def inbound():
 
     if outcome.fetch_media_for is not None:
         enqueue("fetch_media", outcome.fetch_media_for)
+    if outcome.placed:
+        enqueue("recluster")
     return Response(reply(outcome.reply), mimetype="text/xml")
 
 

@@ -18,7 +18,7 @@ from community.casenumber import new_case_number
 from community.extensions import db
 from community.geo.place import Place
 from community.intake import conversation as talk
-from community.intake.service import resident_for
+from community.intake.service import IntakeError, resident_for
 from community.models import (
     Category,
     Concern,
@@ -34,7 +34,6 @@ from community.models import (
 )
 from community.places.city import current_city, geocoder
 from community.places.locate import place_concern
-from community.privacy import InvalidPhoneNumberError
 from community.sms.segments import segments, to_gsm
 from community.workflow import history
 from community.workflow.service import transition_concern
@@ -59,6 +58,7 @@ class Outcome:
 
     reply: str | None
     fetch_media_for: int | None = None
+    placed: bool = False  # a concern got a place: a recluster is owed
 
 
 def receive(sms: InboundSms) -> Outcome:
@@ -68,7 +68,7 @@ def receive(sms: InboundSms) -> Outcome:
         return Outcome(_earlier_reply(earlier))
     try:
         resident = resident_for(sms.sender, "en")
-    except InvalidPhoneNumberError:
+    except IntakeError:  # a short code or an alphanumeric sender: nobody to answer
         log.warning("inbound SMS %s from an unusable number ignored", sms.sid)
         return Outcome(None)
     inbound = _persist(sms, resident)
@@ -166,7 +166,11 @@ def _converse(resident: Resident, inbound: Message) -> Outcome:
             db.session.rollback()
             continue
         wants_media = any(isinstance(e, talk.AttachMedia) for e in decision.effects)
-        return Outcome(body, inbound.id if wants_media and concern else None)
+        placed = any(
+            isinstance(e, talk.SetPlace) or (isinstance(e, talk.CreateConcern) and e.place)
+            for e in decision.effects
+        )
+        return Outcome(body, inbound.id if wants_media and concern else None, placed)
     raise RuntimeError("could not draw a free case number")
 
 

@@ -25,10 +25,19 @@ def load_areas(city: CityPackage) -> dict[str, int]:
         db.session.add(area)
         counts[kind] = counts.get(kind, 0) + 1
     db.session.commit()
+    _AREA_IDS.pop((str(db.engine.url), city.slug), None)
     return counts
 
 
+_AREA_IDS: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+
+
 def area_ids(city_slug: str) -> dict[tuple[str, str], int]:
-    """(kind, code) -> Area.id for the city."""
-    rows = db.session.execute(db.select(Area.kind, Area.code, Area.id).filter_by(city=city_slug))
-    return {(str(kind), code): area_id for kind, code, area_id in rows}
+    """(kind, code) -> Area.id for the city, cached per database (areas change only on load)."""
+    key = (str(db.engine.url), city_slug)
+    if not _AREA_IDS.get(key):
+        rows = db.session.execute(
+            db.select(Area.kind, Area.code, Area.id).filter_by(city=city_slug)
+        )
+        _AREA_IDS[key] = {(str(kind), code): area_id for kind, code, area_id in rows}
+    return _AREA_IDS[key]

@@ -229,18 +229,6 @@ def test_any_inbound_post_gets_twiml_or_403_and_never_an_unhandled_error(
 STRICT = ("community.errors", "community.intake.sms_routes")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "bug: a signed text whose From is not a usable phone number (a short code such as "
-        "'12345', an alphanumeric sender, '0') raises IntakeError in receive(): "
-        "intake.service.resident_for re-raises InvalidPhoneNumberError as IntakeError, but "
-        "intake.sms_service.receive only catches InvalidPhoneNumberError. The webhook's "
-        "catch-all turns it into empty TwiML and logs ERROR 'saved but not processed', "
-        "though the text was never saved (resident_for runs before _persist)"
-    ),
-)
 @FUZZ
 @given(form=inbound_forms(), signed=st.booleans(), forgery=FORGERIES)
 def test_no_inbound_post_falls_through_to_the_webhooks_catch_all(
