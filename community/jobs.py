@@ -83,7 +83,26 @@ def notify_hotspot(hotspot_id: int, kind: str) -> None:
     notify(hotspot_id, kind)
 
 
+@_with_app
+def process_sms(message_id: int) -> None:
+    """Run the conversation for a saved text and send the reply through the REST API."""
+    from community.extensions import db
+    from community.intake.sms_service import process
+    from community.models import Message, MessageStatus
+    from community.sms.delivery import deliver
+
+    outcome = process(message_id, reply_later=True)
+    reply = db.session.scalar(db.select(Message).filter_by(in_reply_to_id=message_id))
+    if reply is not None and reply.status == MessageStatus.PENDING:
+        deliver(reply)
+    if outcome.fetch_media_for is not None:
+        enqueue("fetch_media", outcome.fetch_media_for)
+    if outcome.placed:
+        enqueue("recluster")
+
+
 JOBS: dict[str, Callable[..., Any]] = {
+    "process_sms": process_sms,
     "locate_concern": locate_concern,
     "recluster": recluster,
     "fetch_media": fetch_media,
@@ -196,6 +215,7 @@ def sweep() -> dict[str, int]:
             _locate_only(concern_id)
         else:
             enqueue("locate_concern", concern_id)
+    texts = _unanswered_texts()
     owed_cluster = db.session.scalar(
         db.select(db.func.count(Concern.id)).where(
             Concern.geocode_status == GeocodeStatus.LOCATED, Concern.clustered_at.is_(None)
@@ -203,7 +223,21 @@ def sweep() -> dict[str, int]:
     )
     if owed_cluster:
         enqueue("recluster")
-    return {"locate_concern": len(pending_ids), "recluster": 1 if owed_cluster else 0}
+    return {
+        "locate_concern": len(pending_ids),
+        "recluster": 1 if owed_cluster else 0,
+        "process_sms": len(texts),
+    }
+
+
+def _unanswered_texts() -> list[int]:
+    """Saved texts nobody answered (the queue was down): process them now or on a worker."""
+    from community.intake.sms_service import pending_texts
+
+    texts = pending_texts()
+    for message_id in texts:
+        enqueue("process_sms", message_id)
+    return texts
 
 
 def _locate_only(concern_id: int) -> None:

@@ -73,7 +73,10 @@ def test_locate_recluster_and_sweep_commands(app) -> None:
     runner = app.test_cli_runner()
     assert "0 of 0 placed" in runner.invoke(args=["locate"]).output
     assert "recluster: 0 concerns" in runner.invoke(args=["recluster"]).output
-    assert "sweep: 0 locate_concern, 0 recluster" in runner.invoke(args=["sweep"]).output
+    assert (
+        "sweep: 0 locate_concern, 0 recluster, 0 process_sms"
+        in runner.invoke(args=["sweep"]).output
+    )
 
 
 def test_worker_needs_redis(app) -> None:

@@ -55,7 +55,7 @@ def test_an_inline_job_that_fails_leaves_the_work_pending_for_the_sweep(
     assert client.post("/report", data=REPORT).status_code == 302  # the resident is not failed
     assert _concern().geocode_status == GeocodeStatus.PENDING
     app.config["CITY_PACKAGE"] = good_city
-    assert sweep() == {"locate_concern": 1, "recluster": 1}  # placed, then clustered once
+    assert sweep() == {"locate_concern": 1, "recluster": 1, "process_sms": 0}  # placed, clustered
     assert _concern().geocode_status == GeocodeStatus.LOCATED
     assert _concern().status == ConcernStatus.OPEN
 

@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, Response, abort, current_app, request
 
 from community.extensions import csrf, db, limiter
-from community.intake.sms_service import InboundSms, receive
+from community.intake.sms_service import InboundSms, accept, receive
 from community.jobs import enqueue
 from community.sms.delivery import record_status
 from community.sms.signature import is_valid_request, public_url
@@ -49,25 +49,33 @@ def inbound():
     sender = request.form.get("From", "")
     if not sid or not sender:
         return Response(reply(None), mimetype="text/xml")
+    sms = InboundSms(
+        sid=sid[:64],
+        sender=sender[:40],
+        body=request.form.get("Body", "").replace("\x00", ""),  # PostgreSQL refuses NUL
+        media=_media(),
+    )
     try:
-        outcome = receive(
-            InboundSms(
-                sid=sid[:64],
-                sender=sender[:40],
-                body=request.form.get("Body", "").replace("\x00", ""),  # PostgreSQL refuses NUL
-                media=_media(),
-            )
-        )
+        if current_app.config.get("REDIS_URL"):
+            return _answer_later(sms)
+        outcome = receive(sms)
     except Exception:  # the text is saved (persisted first); answer, never a 5xx to Twilio
-        log.exception("inbound SMS %s saved but not processed", sid[:64])
+        log.exception("inbound SMS %s not processed", sid[:64])
         db.session.rollback()
         return Response(reply(None), mimetype="text/xml")
-
     if outcome.fetch_media_for is not None:
         enqueue("fetch_media", outcome.fetch_media_for)
     if outcome.placed:
         enqueue("recluster")
     return Response(reply(outcome.reply), mimetype="text/xml")
+
+
+def _answer_later(sms: InboundSms) -> Response:
+    """At scale: save, queue the conversation, answer Twilio at once (the reply comes by REST)."""
+    inbound, _ = accept(sms)
+    if inbound is not None:
+        enqueue("process_sms", inbound.id)
+    return Response(reply(None), mimetype="text/xml")
 
 
 @bp.route("/status", methods=["POST"])

@@ -62,22 +62,58 @@ class Outcome:
 
 
 def receive(sms: InboundSms) -> Outcome:
-    """Handle one inbound text end to end; idempotent on the MessageSid."""
+    """Handle one inbound text end to end, in this request; idempotent on the MessageSid."""
+    inbound, earlier = accept(sms)
+    if inbound is None:
+        return Outcome(earlier)
+    return process(inbound.id)
+
+
+def accept(sms: InboundSms) -> tuple[Message | None, str | None]:
+    """Save a new text; (None, the earlier reply) for a re-delivery or a sender we ignore."""
     earlier = db.session.scalar(db.select(Message).filter_by(twilio_sid=sms.sid))
     if earlier is not None:
-        return Outcome(_earlier_reply(earlier))
+        return None, _earlier_reply(earlier)
     try:
         resident = resident_for(sms.sender, "en")
     except IntakeError:  # a short code or an alphanumeric sender: nobody to answer
         log.warning("inbound SMS %s from an unusable number ignored", sms.sid)
-        return Outcome(None)
+        return None, None
     inbound = _persist(sms, resident)
     if inbound is None:  # a concurrent delivery of the same text won the insert
         earlier = db.session.scalar(db.select(Message).filter_by(twilio_sid=sms.sid))
-        return Outcome(_earlier_reply(earlier) if earlier else None)
+        return None, (_earlier_reply(earlier) if earlier else None)
+    return inbound, None
+
+
+def process(inbound_id: int, *, reply_later: bool = False) -> Outcome:
+    """Run the conversation for a saved text; re-running returns the reply it already made.
+
+    reply_later: the reply is recorded as pending, to be sent through the REST API by a job
+    (the webhook already answered Twilio), instead of going back as TwiML.
+    """
+    inbound = db.session.get(Message, inbound_id)
+    if inbound is None:
+        return Outcome(None)
+    if db.session.scalar(db.select(Message.id).filter_by(in_reply_to_id=inbound.id)):
+        return Outcome(_earlier_reply(inbound))
+    resident = inbound.resident
+    status = MessageStatus.PENDING if reply_later else MessageStatus.QUEUED
     if _over_hourly_limit(resident, inbound):
-        return Outcome(_reply_once_to_flood(resident, inbound))
-    return _converse(resident, inbound)
+        return Outcome(_reply_once_to_flood(resident, inbound, status))
+    return _converse(resident, inbound, status)
+
+
+def pending_texts() -> list[int]:
+    """Saved texts the conversation has not answered yet (a queue outage, a crash)."""
+    answered = db.select(Message.in_reply_to_id).where(Message.in_reply_to_id.is_not(None))
+    return list(
+        db.session.scalars(
+            db.select(Message.id).where(
+                Message.direction == MessageDirection.INBOUND, Message.id.not_in(answered)
+            )
+        )
+    )
 
 
 def _persist(sms: InboundSms, resident: Resident) -> Message | None:
@@ -123,17 +159,19 @@ def _over_hourly_limit(resident: Resident, inbound: Message) -> bool:
     return _count_since(resident, MessageDirection.INBOUND) > current_app.config["SMS_MAX_PER_HOUR"]
 
 
-def _reply_once_to_flood(resident: Resident, inbound: Message) -> str | None:
+def _reply_once_to_flood(resident: Resident, inbound: Message, status: MessageStatus) -> str | None:
     """One polite reply per hour to a flood, and no new concerns."""
     if resident.opted_out or _count_since(resident, MessageDirection.OUTBOUND, "rate_limited"):
+        _record_reply(resident, inbound, None, None, status=status)  # answered: with silence
+        db.session.commit()
         return None
     body = _render("rate_limited", resident.language, {})
-    _record_reply(resident, inbound, body, None, purpose="rate_limited")
+    _record_reply(resident, inbound, body, None, purpose="rate_limited", status=status)
     db.session.commit()
     return body
 
 
-def _converse(resident: Resident, inbound: Message) -> Outcome:
+def _converse(resident: Resident, inbound: Message, status: MessageStatus) -> Outcome:
     conversation = _conversation_for(resident)
     memory = (
         talk.Memory.from_json(conversation.context)
@@ -156,7 +194,7 @@ def _converse(resident: Resident, inbound: Message) -> Outcome:
         try:
             concern = _apply(memory, decision, resident, inbound)
             body = _reply_body(decision, resident, concern)
-            _record_reply(resident, inbound, body, concern)
+            _record_reply(resident, inbound, body, concern, status=status)
             remembered = replace(decision.memory, concern_id=concern.id if concern else None)
             conversation.context = remembered.to_json()
             conversation.state = str(decision.memory.state)
@@ -306,6 +344,7 @@ def _record_reply(
     body: str | None,
     concern: Concern | None,
     purpose: str = "reply",
+    status: MessageStatus = MessageStatus.QUEUED,
 ) -> None:
     """Every reply is recorded, including "no reply" (so a re-delivery answers the same)."""
     db.session.add(
@@ -313,7 +352,7 @@ def _record_reply(
             resident=resident,
             direction=MessageDirection.OUTBOUND,
             body=body or "",
-            status=MessageStatus.QUEUED if body else MessageStatus.LOGGED,
+            status=status if body else MessageStatus.LOGGED,
             in_reply_to_id=inbound.id,
             concern_id=concern.id if concern else None,
             purpose=purpose,

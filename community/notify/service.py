@@ -10,8 +10,8 @@ from datetime import timedelta
 from flask import render_template
 
 from community.extensions import db
-from community.models import Concern, Hotspot, Message, MessageDirection, utcnow
-from community.sms.delivery import TransientSendError, send_text
+from community.models import Concern, Hotspot, Message, MessageDirection, MessageStatus, utcnow
+from community.sms.delivery import TransientSendError, deliver, send_text
 
 KINDS = ("assigned", "resolved")
 
@@ -28,18 +28,31 @@ def notify_hotspot(hotspot_id: int, kind: str) -> int:
         resident = concern.resident
         if resident is None or resident.opted_out or _told_today(concern, kind):
             continue
-        body = _body(hotspot, concern, kind)
         try:
-            sent += (
-                1
-                if send_text(resident, body, purpose=f"status_{kind}", concern_id=concern.id)
-                else 0
-            )
+            pending = _pending(concern, kind)
+            if pending is not None:  # a retry: the text was recorded but not yet accepted
+                deliver(pending)
+                sent += 1
+            elif send_text(
+                resident,
+                _body(hotspot, concern, kind),
+                purpose=f"status_{kind}",
+                concern_id=concern.id,
+            ):
+                sent += 1
         except TransientSendError:
             transient = True  # recorded as failed; the job retries and skips those told
     if transient:
         raise TransientSendError(f"some status texts for hotspot {hotspot_id} must be retried")
     return sent
+
+
+def _pending(concern: Concern, kind: str) -> Message | None:
+    return db.session.scalar(
+        db.select(Message).filter_by(
+            concern_id=concern.id, purpose=f"status_{kind}", status=MessageStatus.PENDING
+        )
+    )
 
 
 def _told_today(concern: Concern, kind: str) -> bool:
@@ -50,7 +63,7 @@ def _told_today(concern: Concern, kind: str) -> bool:
                 Message.concern_id == concern.id,
                 Message.direction == MessageDirection.OUTBOUND,
                 Message.purpose == f"status_{kind}",
-                Message.status.not_in(["failed", "undelivered"]),
+                Message.status.not_in(["failed", "undelivered", "pending"]),
                 Message.created_at >= since,
             )
         )

@@ -36,27 +36,40 @@ def send_text(
     """Send a text to a resident and record it; nothing at all after they opted out."""
     if resident.opted_out or resident.undeliverable:
         return None
-    phone = PhoneVault.from_config(current_app.config).decrypt(resident.phone_encrypted)
-    result = SmsGateway.from_config(current_app.config).send(
-        phone, body, status_callback=_status_callback_url()
-    )
     message = Message(
         resident=resident,
         direction=MessageDirection.OUTBOUND,
         body=body,
-        twilio_sid=result.sid,
-        status=MessageStatus(result.status),
-        error_code=result.error_code,
+        status=MessageStatus.PENDING,
         concern_id=concern_id,
         purpose=purpose,
         segments=segments(body),
     )
     db.session.add(message)
+    db.session.commit()  # recorded before it leaves: a crash never sends twice unrecorded
+    deliver(message)
+    return message
+
+
+def deliver(message: Message) -> None:
+    """Hand a pending outbound text to Twilio; TransientSendError when a retry is due."""
+    if message.status != MessageStatus.PENDING:
+        return  # sent already (a retried job)
+    resident = message.resident
+    if resident.opted_out or resident.undeliverable:
+        message.status = MessageStatus.FAILED  # never sent: they opted out meanwhile
+        db.session.commit()
+        return
+    phone = PhoneVault.from_config(current_app.config).decrypt(resident.phone_encrypted)
+    result = SmsGateway.from_config(current_app.config).send(
+        phone, message.body, status_callback=_status_callback_url()
+    )
+    message.twilio_sid, message.error_code = result.sid, result.error_code
+    message.status = MessageStatus.PENDING if result.transient else MessageStatus(result.status)
     _learn_from(result, resident)
     db.session.commit()
     if result.transient:
         raise TransientSendError(f"message {message.id} not accepted by Twilio yet")
-    return message
 
 
 def _learn_from(result: SendResult, resident: Resident) -> None:

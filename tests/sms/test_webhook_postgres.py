@@ -26,7 +26,7 @@ def test_a_text_to_resolution_on_postgres(postgres_database: str, fake_twilio: F
     redis_url = service_url("TEST_REDIS_URL")
     Redis.from_url(redis_url).flushdb()
     settings = twilio_settings(fake_twilio)
-    app = make_app(postgres_database, PUBLIC_BASE_URL=PUBLIC, REDIS_URL=redis_url, **settings)
+    app = make_app(postgres_database, PUBLIC_BASE_URL=PUBLIC, **settings)  # texts: inline
     with app.app_context():
         upgrade()
         load_areas(current_city())
@@ -44,6 +44,7 @@ def test_a_text_to_resolution_on_postgres(postgres_database: str, fake_twilio: F
 
         recluster()
         hotspot = db.session.get(Hotspot, db.session.scalar(sa.select(Concern.hotspot_id)))
+        app.config["REDIS_URL"] = redis_url  # status texts: on the queue, sent by a worker
         staff = app.test_client()
         sign_in(staff, "prosecutor@example.org", "prosecutor-pass")
         response = staff.post(
@@ -66,5 +67,44 @@ def test_a_text_to_resolution_on_postgres(postgres_database: str, fake_twilio: F
         outbound = db.session.scalar(sa.select(Message).filter_by(purpose="status_assigned"))
         assert outbound.twilio_sid.startswith("SM") and outbound.resident.phone_last4 == "0123"
         assert outbound.status == "queued"
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_at_scale_the_webhook_answers_at_once_and_a_worker_replies(
+    postgres_database: str, fake_twilio: FakeTwilio
+) -> None:
+    """With Redis: persist, queue, empty TwiML; the worker runs the conversation and texts back."""
+    redis_url = service_url("TEST_REDIS_URL")
+    Redis.from_url(redis_url).flushdb()
+    settings = twilio_settings(fake_twilio)
+    app = make_app(postgres_database, PUBLIC_BASE_URL=PUBLIC, REDIS_URL=redis_url, **settings)
+    with app.app_context():
+        upgrade()
+        load_areas(current_city())
+        load_reference_data()
+        phone = app.test_client()
+        assert text(phone, "shots fired at 2847 n 35th st") == (200, None)  # nothing yet
+        assert db.session.scalar(sa.select(sa.func.count(Concern.id))) == 0
+        env = {key: settings[key] for key in settings if settings[key]}
+        done = run_worker(postgres_database, redis_url, **env)
+        assert done.returncode == 0, done.stderr
+        replies = [r.form["Body"] for r in fake_twilio.sent if r.form.get("To") == RESIDENT]
+        assert len(replies) == 1 and "2847 N 35th St" in replies[0]
+        db.session.expire_all()
+        assert db.session.scalar(sa.select(Concern.status)) == ConcernStatus.OPEN
+        reply = db.session.scalar(sa.select(Message).filter_by(purpose="reply"))
+        assert reply.twilio_sid.startswith("SM") and reply.status == "queued"
+        # Redis down when a text arrives: saved, and the sweep hands it to a worker later.
+        app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+        assert text(phone, "it's the blue house") == (200, None)
+        app.config["REDIS_URL"] = redis_url
+        from community.jobs import sweep
+
+        assert sweep()["process_sms"] == 1
+        done = run_worker(postgres_database, redis_url, **env)
+        assert done.returncode == 0, done.stderr
+        replies = [r.form["Body"] for r in fake_twilio.sent if r.form.get("To") == RESIDENT]
+        assert len(replies) == 2 and "blue house" in db.session.scalar(sa.select(Concern.text))
         db.session.remove()
         db.engine.dispose()
