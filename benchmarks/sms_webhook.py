@@ -9,7 +9,8 @@ Two servers on free ports of 127.0.0.1, each `gunicorn --workers 2 --threads 4`:
            with `flask load-city`: SQLite in a temporary directory, or (--database postgres)
            a new database on TEST_POSTGRES_URL, dropped afterwards. TWILIO_AUTH_TOKEN is set
            and TWILIO_ACCOUNT_SID is not, so replies are TwiML only and nothing is ever sent
-           to Twilio; no REDIS_URL, so jobs run inline as in the embedded default.
+           to Twilio. With --redis (default: TEST_REDIS_URL) the webhook saves, queues and
+           answers at once, as deployed at scale; without it the conversation runs inline.
   bare     `bare_app()` below: Flask answering POST /sms/inbound with a constant TwiML reply.
 
 Each is driven by `--senders` threads (one requests.Session each) posting correctly signed
