@@ -92,8 +92,19 @@ def process_sms(message_id: int) -> None:
     from community.sms.delivery import deliver
 
     outcome = process(message_id, reply_later=True)
-    reply = db.session.scalar(db.select(Message).filter_by(in_reply_to_id=message_id))
-    if reply is not None and reply.status == MessageStatus.PENDING:
+    inbound = db.session.get(Message, message_id)
+    pending = (
+        db.session.scalars(
+            db.select(Message)
+            .filter_by(
+                resident_id=inbound.resident_id, status=MessageStatus.PENDING, purpose="reply"
+            )
+            .order_by(Message.id)
+        ).all()
+        if inbound
+        else []
+    )
+    for reply in pending:  # this text's reply, and earlier ones answered in this turn
         deliver(reply)
     if outcome.fetch_media_for is not None:
         enqueue("fetch_media", outcome.fetch_media_for)

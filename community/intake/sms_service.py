@@ -90,13 +90,41 @@ def process(inbound_id: int, *, reply_later: bool = False) -> Outcome:
     """Run the conversation for a saved text; re-running returns the reply it already made.
 
     reply_later: the reply is recorded as pending, to be sent through the REST API by a job
-    (the webhook already answered Twilio), instead of going back as TwiML.
+    (the webhook already answered Twilio), instead of going back as TwiML. A resident's texts
+    are answered in the order they arrived: earlier unanswered ones go first, and workers
+    take turns on the resident (a row lock on PostgreSQL).
     """
     inbound = db.session.get(Message, inbound_id)
     if inbound is None:
         return Outcome(None)
-    if db.session.scalar(db.select(Message.id).filter_by(in_reply_to_id=inbound.id)):
-        return Outcome(_earlier_reply(inbound))
+    _take_turn(inbound.resident)
+    outcome = Outcome(_earlier_reply(inbound))
+    for earlier_id in _unanswered(inbound.resident, up_to=inbound.id):
+        outcome = _answer(db.session.get(Message, earlier_id), reply_later)
+    return outcome
+
+
+def _take_turn(resident: Resident) -> None:
+    db.session.scalar(db.select(Resident.id).filter_by(id=resident.id).with_for_update())
+
+
+def _unanswered(resident: Resident, up_to: int) -> list[int]:
+    answered = db.select(Message.in_reply_to_id).where(Message.in_reply_to_id.is_not(None))
+    return list(
+        db.session.scalars(
+            db.select(Message.id)
+            .where(
+                Message.resident_id == resident.id,
+                Message.direction == MessageDirection.INBOUND,
+                Message.id <= up_to,
+                Message.id.not_in(answered),
+            )
+            .order_by(Message.id)
+        )
+    )
+
+
+def _answer(inbound: Message, reply_later: bool) -> Outcome:
     resident = inbound.resident
     status = MessageStatus.PENDING if reply_later else MessageStatus.QUEUED
     if _over_hourly_limit(resident, inbound):

@@ -346,3 +346,21 @@ def test_staff_see_the_photo_and_the_public_cannot(phone, fake_twilio, sms_app) 
     assert f"/staff/media/{name}" in page
     assert staff.get(f"/staff/media/{name}").data == b"\xff\xd8\xff another jpeg"
     assert staff.get("/staff/media/..%2Fsms.sqlite").status_code == 404
+
+
+def test_a_residents_texts_are_answered_in_the_order_they_came(phone) -> None:
+    """A worker that gets the second text first answers the first one before it."""
+    from community.intake.sms_service import InboundSms, accept, process
+
+    first, _ = accept(
+        InboundSms(sid="SM" + "1" * 32, sender=RESIDENT, body="drug house at 2847 n 35th st")
+    )
+    second, _ = accept(InboundSms(sid="SM" + "2" * 32, sender=RESIDENT, body="it's the blue house"))
+    outcome = process(second.id, reply_later=True)
+    assert "blue house" in outcome.reply or CASE.search(outcome.reply)
+    replies = db.session.scalars(
+        sa.select(Message).where(Message.in_reply_to_id.is_not(None)).order_by(Message.id)
+    ).all()
+    assert [r.in_reply_to_id for r in replies] == [first.id, second.id]
+    assert all(r.status == "pending" for r in replies)  # for the worker to send by REST
+    assert "blue house" in _concern().text  # the follow-up joined the first text's concern
