@@ -334,6 +334,8 @@ def _reply_body(decision: talk.Decision, resident: Resident, concern: Concern | 
         return None
     values = dict(decision.reply.values)
     language = decision.memory.language
+    if values.get("neighborhood"):  # the City's code is upper case: "SHERMAN PARK"
+        values["neighborhood"] = str(values["neighborhood"]).title()
     if concern is not None:
         values.setdefault("case_number", concern.case_number)
         values.setdefault("category_label", concern.category.name(language))

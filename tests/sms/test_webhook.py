@@ -96,7 +96,7 @@ def test_a_confident_place_gets_a_case_number_at_once(phone) -> None:
     status, reply = text(phone, "ppl selling drugs out the blue house 2847 n 35th st every nite")
     assert status == 200
     case = CASE.search(reply).group()
-    assert "2847 N 35th St" in reply and "Drug activity" in reply and "911" in reply
+    assert "2847 N 35th St (Sherman Park)" in reply and "Drug activity" in reply and "911" in reply
     concern = _concern()
     assert concern.case_number == case and concern.status == ConcernStatus.OPEN
     assert concern.location_kind == LocationKind.ADDRESS and concern.source == "sms"
