@@ -87,25 +87,13 @@ def notify_hotspot(hotspot_id: int, kind: str) -> None:
 def process_sms(message_id: int) -> None:
     """Run the conversation for a saved text and send the reply through the REST API."""
     from community.extensions import db
-    from community.intake.sms_service import process
-    from community.models import Message, MessageStatus
-    from community.sms.delivery import deliver
+    from community.intake.sms_service import deliver_pending_replies, process
+    from community.models import Message
 
     outcome = process(message_id, reply_later=True)
     inbound = db.session.get(Message, message_id)
-    pending = (
-        db.session.scalars(
-            db.select(Message)
-            .filter_by(
-                resident_id=inbound.resident_id, status=MessageStatus.PENDING, purpose="reply"
-            )
-            .order_by(Message.id)
-        ).all()
-        if inbound
-        else []
-    )
-    for reply in pending:  # this text's reply, and earlier ones answered in this turn
-        deliver(reply)
+    if inbound is not None:
+        deliver_pending_replies(inbound.resident_id)
     if outcome.fetch_media_for is not None:
         enqueue("fetch_media", outcome.fetch_media_for)
     if outcome.placed:

@@ -239,8 +239,21 @@ def step(
     carrier = carrier_answers and is_carrier_keyword(inbound.body, opted_out=opted_out)
     if keyword is not None and keyword.kind == "start":
         return _opt_in(memory, inbound, keyword, carrier)
-    if opted_out:
-        return Decision(memory, (), None)
+    if opted_out:  # their reports still count; they just get no texts back
+        if keyword is not None:
+            return Decision(memory, (), None)
+        silent = step(
+            memory,
+            inbound,
+            locate=locate,
+            opted_out=False,
+            timeout=timeout,
+            case_number_for_new=case_number_for_new,
+            category_label=category_label,
+            carrier_answers=carrier_answers,
+            case_prefix=case_prefix,
+        )
+        return replace(silent, reply=None)
     if keyword is not None and keyword.kind == "stop":
         return _opt_out(memory, inbound, keyword)
     memory, effects = _expire(memory, inbound.received_at, timeout)
@@ -362,10 +375,17 @@ def _open_state(memory: Memory, effects: tuple[Effect, ...], ctx: _Context) -> D
     """After the place: a correction moves the concern, anything else is a follow-up."""
     if not ctx.text:
         return _media_only(memory, effects, ctx, "followup_added")
-    effects += _media(ctx)
     place = ctx.locate(ctx.text)
     verdict, options = judge(place)
     wrong = _says_wrong_place(ctx.text)
+    if (
+        verdict == "confident"
+        and not wrong
+        and not _sounds_like_correction(ctx.text)
+        and categorize(ctx.text) != "other"
+    ):  # "also shots fired at 35th and Burleigh": another problem, another case
+        return _idle(replace(memory, state=State.IDLE), effects, ctx)
+    effects += _media(ctx)
     addressy = place.kind in ADDRESS_KINDS and len(ctx.text.split()) <= CORRECTION_MAX_WORDS
     if verdict == "confident" and (wrong or addressy or _sounds_like_correction(ctx.text)):
         return _located(memory, (*effects, SetPlace(options[0])), options[0], corrected=True)

@@ -18,6 +18,7 @@ from community.casenumber import new_case_number
 from community.extensions import db
 from community.geo.place import Place
 from community.intake import conversation as talk
+from community.intake.keywords import classify
 from community.intake.service import IntakeError, resident_for
 from community.models import (
     Category,
@@ -26,6 +27,7 @@ from community.models import (
     ConcernStatus,
     Conversation,
     EventKind,
+    GeocodeStatus,
     Message,
     MessageDirection,
     MessageStatus,
@@ -37,6 +39,7 @@ from community.places.locate import place_concern
 from community.sms.segments import segments, to_gsm
 from community.workflow import history
 from community.workflow.service import transition_concern
+from community.workflow.states import can_transition
 
 log = logging.getLogger(__name__)
 CASE_NUMBER_ATTEMPTS = 8
@@ -66,7 +69,23 @@ def receive(sms: InboundSms) -> Outcome:
     inbound, earlier = accept(sms)
     if inbound is None:
         return Outcome(earlier)
-    return process(inbound.id)
+    outcome = process(inbound.id)
+    deliver_pending_replies(inbound.resident_id)  # earlier texts a failure left unanswered
+    return outcome
+
+
+def deliver_pending_replies(resident_id: int) -> None:
+    """Send the resident's recorded replies that have not left yet, oldest first."""
+    from community.sms.delivery import deliver
+
+    pending = db.session.scalars(
+        db.select(Message)
+        .filter_by(resident_id=resident_id, status=MessageStatus.PENDING)
+        .where(Message.in_reply_to_id.is_not(None))
+        .order_by(Message.id)
+    ).all()
+    for reply in pending:
+        deliver(reply)
 
 
 def accept(sms: InboundSms) -> tuple[Message | None, str | None]:
@@ -100,7 +119,9 @@ def process(inbound_id: int, *, reply_later: bool = False) -> Outcome:
     _take_turn(inbound.resident)
     outcome = Outcome(_earlier_reply(inbound))
     for earlier_id in _unanswered(inbound.resident, up_to=inbound.id):
-        outcome = _answer(db.session.get(Message, earlier_id), reply_later)
+        # Only this text's reply can go back as TwiML; earlier ones go by the REST API.
+        later = reply_later or earlier_id != inbound.id
+        outcome = _answer(db.session.get(Message, earlier_id), later)
     return outcome
 
 
@@ -127,7 +148,9 @@ def _unanswered(resident: Resident, up_to: int) -> list[int]:
 def _answer(inbound: Message, reply_later: bool) -> Outcome:
     resident = inbound.resident
     status = MessageStatus.PENDING if reply_later else MessageStatus.QUEUED
-    if _over_hourly_limit(resident, inbound):
+    keyword = classify(inbound.body, opted_out=resident.opted_out)
+    opting = keyword is not None and keyword.kind in ("stop", "start")
+    if not opting and _over_hourly_limit(resident, inbound):
         return Outcome(_reply_once_to_flood(resident, inbound, status))
     return _converse(resident, inbound, status)
 
@@ -222,7 +245,9 @@ def _converse(resident: Resident, inbound: Message, status: MessageStatus) -> Ou
         try:
             concern = _apply(memory, decision, resident, inbound)
             body = _reply_body(decision, resident, concern)
-            _record_reply(resident, inbound, body, concern, status=status)
+            confirms_opt_out = any(isinstance(e, talk.OptOut) for e in decision.effects)
+            purpose = "opt_out_confirmation" if confirms_opt_out else "reply"
+            _record_reply(resident, inbound, body, concern, purpose=purpose, status=status)
             remembered = replace(decision.memory, concern_id=concern.id if concern else None)
             conversation.context = remembered.to_json()
             conversation.state = str(decision.memory.state)
@@ -277,14 +302,16 @@ def _apply(
     for effect in decision.effects:
         if isinstance(effect, talk.CreateConcern):
             concern = _create_concern(effect, resident, decision.memory.case_number)
-        elif isinstance(effect, talk.SetPlace) and concern is not None:
+        elif isinstance(effect, talk.SetPlace) and _may_move(concern):
             place_concern(concern, Place.from_dict(effect.place), actor="resident")
         elif isinstance(effect, talk.AddFollowUp) and concern is not None:
             concern.text = f"{concern.text}\n{effect.text}"
             history.record(
                 EventKind.NOTE, "resident", concern_id=concern.id, reason="follow-up by SMS"
             )
-        elif isinstance(effect, talk.MarkLocationNeeded) and concern is not None:
+        elif isinstance(effect, talk.MarkLocationNeeded) and _may_become(
+            concern, ConcernStatus.NEEDS_LOCATION
+        ):
             transition_concern(
                 concern, ConcernStatus.NEEDS_LOCATION, "resident", "no place after two tries by SMS"
             )
@@ -298,6 +325,21 @@ def _apply(
     if concern is not None:
         inbound.concern_id = concern.id
     return concern
+
+
+def _may_become(concern: Concern | None, status: ConcernStatus) -> bool:
+    """Staff may have moved the case on (not actionable, resolved): the resident cannot undo it."""
+    return concern is not None and (
+        concern.status == status or can_transition(concern.status, status)
+    )
+
+
+def _may_move(concern: Concern | None) -> bool:
+    return concern is not None and concern.status in (
+        ConcernStatus.NEW,
+        ConcernStatus.NEEDS_LOCATION,
+        ConcernStatus.OPEN,
+    )
 
 
 def _resident_concern(resident: Resident, case_number: str | None) -> Concern | None:
@@ -320,6 +362,8 @@ def _create_concern(effect: talk.CreateConcern, resident: Resident, case_number:
         source=ConcernSource.SMS,
         language=effect.language,
         resident=resident,
+        # The conversation places it (or hands it to staff): not the locate job's to guess.
+        geocode_status=GeocodeStatus.FAILED,
     )
     db.session.add(concern)
     db.session.flush()

@@ -56,7 +56,8 @@ def deliver(message: Message) -> None:
     if message.status != MessageStatus.PENDING:
         return  # sent already (a retried job)
     resident = message.resident
-    if resident.opted_out or resident.undeliverable:
+    confirmation = message.purpose == "opt_out_confirmation"  # the one text after PARAR
+    if resident.undeliverable or (resident.opted_out and not confirmation):
         message.status = MessageStatus.FAILED  # never sent: they opted out meanwhile
         db.session.commit()
         return

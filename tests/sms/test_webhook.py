@@ -364,3 +364,50 @@ def test_a_residents_texts_are_answered_in_the_order_they_came(phone) -> None:
     assert [r.in_reply_to_id for r in replies] == [first.id, second.id]
     assert all(r.status == "pending" for r in replies)  # for the worker to send by REST
     assert "blue house" in _concern().text  # the follow-up joined the first text's concern
+
+
+def test_a_case_staff_closed_does_not_silence_the_resident(phone) -> None:
+    from community.workflow.service import transition_concern
+
+    text(phone, "someone keeps dumping trash")  # no place: the conversation asks where
+    transition_concern(_concern(), ConcernStatus.NOT_ACTIONABLE, "staff", "private property")
+    db.session.commit()
+    for body in ("idk", "no idea"):
+        assert text(phone, body)[0] == 200
+    _, reply = text(phone, "ayuda")
+    assert reply and "911" in reply
+    assert _concern().status == ConcernStatus.NOT_ACTIONABLE  # the resident cannot undo it
+
+
+def test_stop_is_honoured_even_over_the_flood_limit(phone, sms_app) -> None:
+    sms_app.config["SMS_MAX_PER_HOUR"] = 2
+    for i in range(3):
+        text(phone, f"drugs at {2263 + 2 * i} N Lake Dr")
+    text(phone, "PARAR")
+    assert db.session.scalar(sa.select(Resident.opted_out)) is True
+
+
+def test_after_stop_reports_still_count_but_nothing_is_sent(phone) -> None:
+    text(phone, "STOP")
+    assert text(phone, "shots fired at 35th and Burleigh") == (200, None)
+    concern = _concern()
+    assert concern is not None and concern.location_label == "N 35th St & W Burleigh St"
+
+
+def test_a_second_problem_elsewhere_is_a_second_case(phone) -> None:
+    _, first = text(phone, "drugs sold at 2847 n 35th st")
+    _, second = text(phone, "also shots fired at 35th and Burleigh last night")
+    cases = db.session.scalars(sa.select(Concern).order_by(Concern.id)).all()
+    assert len(cases) == 2
+    assert cases[0].location_label == "2847 N 35th St"  # the first report did not move
+    assert cases[1].location_label == "N 35th St & W Burleigh St"
+    assert cases[1].case_number in second and cases[0].case_number in first
+
+
+def test_the_sweep_leaves_a_concern_the_conversation_is_placing(phone) -> None:
+    from community.jobs import sweep
+
+    text(phone, "someone keeps dumping trash")  # asked where
+    sweep()
+    concern = _concern()
+    assert concern.status == ConcernStatus.NEW and concern.lat is None
