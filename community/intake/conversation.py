@@ -18,6 +18,7 @@ gave it. TEMPLATE_VALUES lists every template's values; for `status`, `status_as
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -79,6 +80,8 @@ class Memory:
     choices: tuple[dict[str, Any], ...] = ()
     language: Language = "en"
     updated_at: datetime | None = None
+    category: str | None = None  # the concern's category code
+    place: dict[str, Any] | None = None  # where the concern is (label, lat, lon)
 
     @classmethod
     def fresh(cls, language: str = "en") -> Memory:
@@ -95,6 +98,8 @@ class Memory:
             "choices": [dict(c) for c in self.choices],
             "language": self.language,
             "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "category": self.category,
+            "place": self.place,
         }
 
     @classmethod
@@ -112,6 +117,8 @@ class Memory:
                 choices=tuple(dict(c) for c in data.get("choices") or ()),
                 language=_language_or(data.get("language"), language),
                 updated_at=datetime.fromisoformat(stamp) if stamp else None,
+                category=data.get("category"),
+                place=data.get("place") if isinstance(data.get("place"), dict) else None,
             )
         except (TypeError, ValueError):
             return cls.fresh(language)
@@ -331,9 +338,16 @@ def _idle(memory: Memory, effects: tuple[Effect, ...], ctx: _Context) -> Decisio
         return Decision(memory, effects, Reply("ask_concern"))
     code = categorize(ctx.text)
     category = {"category": code, "category_label": ctx.label(code, memory.language)}
-    memory = replace(memory, concern_id=None, case_number=ctx.case_number_for_new, tries=0)
     verdict, options = judge(ctx.locate(ctx.text))
     place = options[0] if verdict == "confident" else None
+    memory = replace(
+        memory,
+        concern_id=None,
+        case_number=ctx.case_number_for_new,
+        tries=0,
+        category=code,
+        place=_where(place),
+    )
     effects += (CreateConcern(ctx.text, code, place, memory.language), *_media(ctx))
     number = {"case_number": memory.case_number}
     if verdict == "confident":
@@ -366,6 +380,32 @@ def _awaiting_choice(memory: Memory, effects: tuple[Effect, ...], ctx: _Context)
     return _attempt(memory, effects, ctx)
 
 
+SAME_PLACE_M = 200.0
+
+
+def _where(place: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not place:
+        return None
+    return {key: place.get(key) for key in ("label", "lat", "lon")}
+
+
+def _another_problem(memory: Memory, category: str, place: dict[str, Any]) -> bool:
+    """A new kind of problem, or the same kind far from this case: a new concern."""
+    if category == "other":
+        return False
+    if category != memory.category:
+        return True
+    return _metres(memory.place, place) > SAME_PLACE_M
+
+
+def _metres(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float:
+    if not a or not b or a.get("lat") is None or b.get("lat") is None:
+        return 0.0
+    dy = (a["lat"] - b["lat"]) * 111_320.0
+    dx = (a["lon"] - b["lon"]) * 111_320.0 * math.cos(math.radians(a["lat"]))
+    return math.hypot(dx, dy)
+
+
 def _open(memory: Memory) -> Memory:
     """The memory of a conversation whose concern is placed (or left to staff)."""
     return replace(memory, state=State.OPEN, tries=0, choices=())
@@ -382,7 +422,7 @@ def _open_state(memory: Memory, effects: tuple[Effect, ...], ctx: _Context) -> D
         verdict == "confident"
         and not wrong
         and not _sounds_like_correction(ctx.text)
-        and categorize(ctx.text) != "other"
+        and _another_problem(memory, categorize(ctx.text), options[0])
     ):  # "also shots fired at 35th and Burleigh": another problem, another case
         return _idle(replace(memory, state=State.IDLE), effects, ctx)
     effects += _media(ctx)
@@ -467,6 +507,7 @@ def _located(
 ) -> Decision:
     """The concern has its place: say where, and that a correction is welcome."""
     values = {**_number_values(memory), **_place_values(place), "corrected": corrected}
+    memory = replace(memory, place=_where(place))
     return Decision(_open(memory), effects, Reply("located", values))
 
 

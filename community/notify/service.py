@@ -24,9 +24,13 @@ def notify_hotspot(hotspot_id: int, kind: str) -> int:
     if hotspot is None:
         return 0
     sent, transient = 0, False
-    for concern in hotspot.concerns:
+    told: set[int] = set()
+    for concern in sorted(hotspot.concerns, key=lambda c: c.id):
         resident = concern.resident
-        if resident is None or resident.opted_out or _told_today(concern, kind):
+        if resident is None or resident.id in told:
+            continue  # one text per resident per hotspot, about their first case there
+        told.add(resident.id)
+        if resident.opted_out or _told_today(concern, kind):
             continue
         try:
             pending = _pending(concern, kind)

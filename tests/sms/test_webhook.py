@@ -411,3 +411,30 @@ def test_the_sweep_leaves_a_concern_the_conversation_is_placing(phone) -> None:
     sweep()
     concern = _concern()
     assert concern.status == ConcernStatus.NEW and concern.lat is None
+
+
+def test_the_same_report_again_is_a_follow_up_not_a_new_case(phone) -> None:
+    text(phone, "shots fired at 2847 n 35th st")
+    _, reply = text(phone, "more shots fired at 2847 n 35th st tonight")
+    assert db.session.scalar(sa.select(sa.func.count(Concern.id))) == 1
+    assert _concern().case_number in reply
+
+
+def test_a_resident_with_two_cases_in_one_hotspot_gets_one_status_text(phone, fake_twilio) -> None:
+    from community.hotspots.recluster import recluster
+    from community.models import User
+    from community.notify.service import notify_hotspot
+    from community.workflow.service import assign
+
+    make_staff()
+    text(phone, "drugs sold at 2847 n 35th st")
+    text(phone, "also shots fired at 2849 n 35th st")  # another kind of problem: a second case
+    placed_concerns(2, around=(43.07074, -87.95772))
+    recluster()
+    hotspot = db.session.get(Hotspot, _concern().hotspot_id)
+    assert len([c for c in hotspot.concerns if c.resident]) == 2
+    prosecutor = db.session.scalar(sa.select(User).filter_by(role="prosecutor"))
+    assign(hotspot, agency("MPD-D7"), AssignmentRole.LEAD, prosecutor)
+    db.session.commit()
+    assert notify_hotspot(hotspot.id, "assigned") == 1
+    assert len([r for r in fake_twilio.sent if r.form.get("To") == RESIDENT]) == 1
