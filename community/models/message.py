@@ -36,6 +36,7 @@ class MessageDirection(enum.StrEnum):
 class MessageStatus(enum.StrEnum):
     RECEIVED = "received"  # inbound, stored
     PENDING = "pending"  # outbound, not yet handed to Twilio
+    SENDING = "sending"  # claimed by one process that is handing it to Twilio right now
     QUEUED = "queued"
     SENT = "sent"
     DELIVERED = "delivered"

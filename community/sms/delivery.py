@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 # Status callbacks may arrive out of order: a status only ever moves forward.
 RANK = {
     MessageStatus.PENDING: 0,
+    MessageStatus.SENDING: 0,
     MessageStatus.QUEUED: 1,
     MessageStatus.SENT: 2,
     MessageStatus.DELIVERED: 3,
@@ -53,8 +54,8 @@ def send_text(
 
 def deliver(message: Message) -> None:
     """Hand a pending outbound text to Twilio; TransientSendError when a retry is due."""
-    if message.status != MessageStatus.PENDING:
-        return  # sent already (a retried job)
+    if not _claim(message):
+        return  # sent already, or another worker is sending it right now
     resident = message.resident
     confirmation = message.purpose == "opt_out_confirmation"  # the one text after PARAR
     if resident.undeliverable or (resident.opted_out and not confirmation):
@@ -71,6 +72,18 @@ def deliver(message: Message) -> None:
     db.session.commit()
     if result.transient:
         raise TransientSendError(f"message {message.id} not accepted by Twilio yet")
+
+
+def _claim(message: Message) -> bool:
+    """Take the text for this process alone: two workers never send the same text."""
+    claimed = db.session.execute(
+        db.update(Message)
+        .where(Message.id == message.id, Message.status == MessageStatus.PENDING)
+        .values(status=MessageStatus.SENDING)
+    ).rowcount
+    db.session.commit()
+    db.session.refresh(message)
+    return claimed == 1
 
 
 def _learn_from(result: SendResult, resident: Resident) -> None:

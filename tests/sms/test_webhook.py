@@ -438,3 +438,24 @@ def test_a_resident_with_two_cases_in_one_hotspot_gets_one_status_text(phone, fa
     db.session.commit()
     assert notify_hotspot(hotspot.id, "assigned") == 1
     assert len([r for r in fake_twilio.sent if r.form.get("To") == RESIDENT]) == 1
+
+
+def test_a_text_is_sent_once_even_if_two_workers_deliver_it(phone, fake_twilio) -> None:
+    from community.sms.delivery import deliver
+
+    text(phone, "drugs at 2263 N Lake Dr")
+    resident = db.session.scalar(sa.select(Resident))
+    message = Message(
+        resident=resident,
+        direction="outbound",
+        body="Case update",
+        status="pending",
+        purpose="status_assigned",
+    )
+    db.session.add(message)
+    db.session.commit()
+    before = len(fake_twilio.sent)
+    deliver(message)
+    deliver(message)  # a second worker, or a retried job
+    assert len(fake_twilio.sent) == before + 1
+    assert message.status == "queued"
