@@ -327,8 +327,10 @@ def _corner_points(
     index: StreetIndex, first: StreetRef, second: StreetRef
 ) -> list[tuple[tuple[float, float], StreetKey, StreetKey]]:
     found = []
-    for key_a in index.keys(first.name, first.direction, first.street_type):
-        for key_b in index.keys(second.name, second.direction, second.street_type):
+    by_size = lambda key: -index.streets[key].numbers.size  # noqa: E731 - main streets first
+    for key_a in sorted(index.keys(first.name, first.direction, first.street_type), key=by_size):
+        keys_b = index.keys(second.name, second.direction, second.street_type)
+        for key_b in sorted(keys_b, key=by_size):
             if key_a[1] == key_b[1]:
                 continue
             if index.numbered_parallel and key_a[1][0].isdigit() and key_b[1][0].isdigit():

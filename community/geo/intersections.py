@@ -14,7 +14,7 @@ from shapely.geometry import Point
 
 from community.geo.streets import Street
 
-NEAR_M = 90.0  # address points of crossing streets come this close at a corner
+NEAR_M = 120.0  # address points of crossing streets come this close at a corner
 LOCAL_M = 160.0  # points this far from a meeting describe each street's local line
 MIN_ANGLE_DEG = 25.0  # streets meeting at a smaller angle are running alongside
 MAX_SITES = 6
@@ -82,7 +82,18 @@ def _corner(a: Street, b: Street, cx: float, cy: float) -> tuple[tuple[float, fl
     return _snap(a, b, float(x), float(y)), True
 
 
-def _local_line(street: Street, cx: float, cy: float):
+def _local_line(street: Street, cx: float, cy: float):  # -> (point, unit direction) | None
+    """The street's line near (cx, cy): its arterial centerline if it has one, else a fit."""
+    if street.lines is not None:
+        here = Point(cx, cy)
+        if street.lines.distance(here) < NEAR_M:
+            along = street.lines.project(here)
+            ahead = street.lines.interpolate(along + 25.0)
+            behind = street.lines.interpolate(max(along - 25.0, 0.0))
+            direction = np.array([ahead.x - behind.x, ahead.y - behind.y])
+            if np.hypot(*direction) > 5.0:
+                point = street.lines.interpolate(along)
+                return np.array([point.x, point.y]), direction / np.hypot(*direction)
     rows = street.tree.query_ball_point([cx, cy], LOCAL_M)
     if len(rows) < 2:
         return None
