@@ -25,6 +25,8 @@ RANK = {
     MessageStatus.FAILED: 3,
 }
 OPTED_OUT_ERROR = 21610
+# Carrier says the number is gone or cannot take texts (30003, a phone switched off, may pass).
+NO_SUCH_HANDSET = frozenset({30005, 30006})
 
 
 class TransientSendError(RuntimeError):
@@ -113,4 +115,6 @@ def record_status(sid: str, status: str, error_code: str | None) -> None:
         if message.error_code == OPTED_OUT_ERROR:
             message.resident.opted_out = True
             message.resident.opted_out_at = utcnow()
+        elif message.error_code in NO_SUCH_HANDSET:
+            message.resident.undeliverable = True  # stop trying; staff see why
     db.session.commit()

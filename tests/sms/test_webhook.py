@@ -459,3 +459,15 @@ def test_a_text_is_sent_once_even_if_two_workers_deliver_it(phone, fake_twilio) 
     deliver(message)  # a second worker, or a retried job
     assert len(fake_twilio.sent) == before + 1
     assert message.status == "queued"
+
+
+def test_a_landline_or_dead_number_is_not_texted_again(phone, fake_twilio) -> None:
+    from community.sms.delivery import send_text
+
+    text(phone, "drugs at 2263 N Lake Dr")
+    resident = db.session.scalar(sa.select(Resident))
+    message = send_text(resident, "Case update", purpose="status_assigned")
+    _status_callback(phone, message.twilio_sid, "undelivered", "30006")  # a landline
+    db.session.refresh(resident)
+    assert resident.undeliverable is True and resident.opted_out is False
+    assert send_text(resident, "another update", purpose="status_resolved") is None
