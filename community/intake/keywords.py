@@ -148,9 +148,9 @@ def _free_text_stop(text: str) -> bool:
 
 
 def keyword_language(keyword: Keyword) -> str | None:
-    """The language a keyword word implies, or None when it says nothing (STOP, START)."""
+    """The language a keyword implies: Spanish ones say Spanish; others say nothing."""
     if keyword.word in SPANISH_KEYWORDS:
         return "es"
-    if keyword.word in {"help", "status", "new", "yes"}:
-        return "en"
+    # English keywords say nothing: Spanish speakers type STATUS and HELP too, and switching
+    # a resident who writes Spanish to English replies would be a step back.
     return None

@@ -43,6 +43,19 @@ from community.workflow.states import can_transition
 
 log = logging.getLogger(__name__)
 CASE_NUMBER_ATTEMPTS = 8
+# How a case's status reads in a text, per language.
+STATUS_WORDS = {
+    "en": {
+        "new": "received", "needs_location": "waiting for a location", "open": "open",
+        "resolved": "resolved", "closed": "closed", "duplicate": "joined to another case",
+        "not_actionable": "closed (no action possible)",
+    },
+    "es": {
+        "new": "recibido", "needs_location": "esperando la ubicación", "open": "abierto",
+        "resolved": "resuelto", "closed": "cerrado", "duplicate": "unido a otro caso",
+        "not_actionable": "cerrado (sin acción posible)",
+    },
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -399,7 +412,7 @@ def _status_lines(resident: Resident, case_number: str | None, language: str) ->
         lines.append(
             {
                 "case_number": concern.case_number,
-                "status": str(concern.status).replace("_", " "),
+                "status": STATUS_WORDS[language].get(concern.status, str(concern.status)),
                 "agency": lead.agency.name if lead else None,
             }
         )

@@ -471,3 +471,10 @@ def test_a_landline_or_dead_number_is_not_texted_again(phone, fake_twilio) -> No
     db.session.refresh(resident)
     assert resident.undeliverable is True and resident.opted_out is False
     assert send_text(resident, "another update", purpose="status_resolved") is None
+
+
+def test_a_spanish_speaker_typing_status_keeps_spanish_replies(phone) -> None:
+    text(phone, "venden drogas en la esquina de la 16 y National")
+    _, reply = text(phone, "STATUS")
+    assert db.session.scalar(sa.select(Resident.language)) == "es"
+    assert reply and reply.startswith("Caso ") and "abierto" in reply
