@@ -87,17 +87,14 @@ def notify_hotspot(hotspot_id: int, kind: str) -> None:
 def process_sms(message_id: int) -> None:
     """Run the conversation for a saved text and send the reply through the REST API."""
     from community.extensions import db
-    from community.intake.sms_service import deliver_pending_replies, process
+    from community.intake.sms_service import deliver_pending_replies, process, queue_follow_ups
     from community.models import Message
 
     outcome = process(message_id, reply_later=True)
     inbound = db.session.get(Message, message_id)
     if inbound is not None:
         deliver_pending_replies(inbound.resident_id)
-    if outcome.fetch_media_for is not None:
-        enqueue("fetch_media", outcome.fetch_media_for)
-    if outcome.placed:
-        enqueue("recluster")
+    queue_follow_ups(outcome)
 
 
 JOBS: dict[str, Callable[..., Any]] = {

@@ -8,6 +8,7 @@ embedded default works without extra set-up.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -41,7 +42,9 @@ def mask_phone(e164: str) -> str:
     return f"***-***-{e164[-4:]}"
 
 
+@functools.lru_cache(maxsize=8)
 def _derive(secret: str, purpose: bytes) -> bytes:
+    """A key for one purpose from the secret (derived once per process, not per text)."""
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
         secret.encode()
     )

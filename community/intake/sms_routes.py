@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, Response, abort, current_app, request
 
 from community.extensions import csrf, db, limiter
-from community.intake.sms_service import InboundSms, accept, receive
+from community.intake.sms_service import InboundSms, accept, queue_follow_ups, receive
 from community.jobs import enqueue
 from community.sms.delivery import record_status
 from community.sms.signature import is_valid_request, public_url
@@ -63,10 +63,7 @@ def inbound():
         log.exception("inbound SMS %s not processed", sid[:64])
         db.session.rollback()
         return Response(reply(None), mimetype="text/xml")
-    if outcome.fetch_media_for is not None:
-        enqueue("fetch_media", outcome.fetch_media_for)
-    if outcome.placed:
-        enqueue("recluster")
+    queue_follow_ups(outcome)
     return Response(reply(outcome.reply), mimetype="text/xml")
 
 

@@ -77,6 +77,16 @@ class Outcome:
     placed: bool = False  # a concern got a place: a recluster is owed
 
 
+def queue_follow_ups(outcome: Outcome) -> None:
+    """The slow work a processed text leaves: download its photos, recluster a placed concern."""
+    from community.jobs import enqueue
+
+    if outcome.fetch_media_for is not None:
+        enqueue("fetch_media", outcome.fetch_media_for)
+    if outcome.placed:
+        enqueue("recluster")
+
+
 def receive(sms: InboundSms) -> Outcome:
     """Handle one inbound text end to end, in this request; idempotent on the MessageSid."""
     inbound, earlier = accept(sms)

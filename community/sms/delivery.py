@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 
 from flask import current_app
 
@@ -65,15 +67,30 @@ def deliver(message: Message) -> None:
         db.session.commit()
         return
     phone = PhoneVault.from_config(current_app.config).decrypt(resident.phone_encrypted)
-    result = SmsGateway.from_config(current_app.config).send(
-        phone, message.body, status_callback=_status_callback_url()
-    )
+    result = gateway().send(phone, message.body, status_callback=_status_callback_url())
     message.twilio_sid, message.error_code = result.sid, result.error_code
     message.status = MessageStatus.PENDING if result.transient else MessageStatus(result.status)
     _learn_from(result, resident)
     db.session.commit()
     if result.transient:
         raise TransientSendError(f"message {message.id} not accepted by Twilio yet")
+
+
+GATEWAY_SETTINGS = (
+    "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER",
+    "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_API_BASE_URL", "TWILIO_TIMEOUT",
+)  # fmt: skip
+
+
+def gateway() -> SmsGateway:
+    """The process's gateway for the current settings: one Twilio client, its connections reused."""
+    settings = tuple((name, current_app.config.get(name)) for name in GATEWAY_SETTINGS)
+    return _gateway_for(settings, os.getpid())  # a forked work-horse builds its own client
+
+
+@functools.lru_cache(maxsize=4)
+def _gateway_for(settings: tuple, pid: int) -> SmsGateway:
+    return SmsGateway.from_config(dict(settings))
 
 
 def _claim(message: Message) -> bool:

@@ -11,7 +11,8 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from community.extensions import db
 from community.models import Message
-from community.sms.gateway import MediaError, SmsGateway
+from community.sms.delivery import gateway
+from community.sms.gateway import MediaError
 
 log = logging.getLogger(__name__)
 ALLOWED = {"image/jpeg", "image/png", "image/gif", "image/heic", "image/webp"}
@@ -28,7 +29,7 @@ def store_media(message_id: int) -> int:
     message = db.session.get(Message, message_id)
     if message is None or not message.media:
         return 0
-    gateway = SmsGateway.from_config(current_app.config)
+    sms = gateway()
     stored = 0
     items = [dict(item) for item in message.media]
     for index, item in enumerate(items):
@@ -37,7 +38,7 @@ def store_media(message_id: int) -> int:
         extension = mimetypes.guess_extension(item["content_type"]) or ".bin"
         name = f"{message.id}-{index}{extension}"
         try:
-            content = gateway.fetch_media(item["url"])
+            content = sms.fetch_media(item["url"])
         except MediaError as error:
             if error.transient:
                 raise  # Twilio or the network hiccuped: the job retries
