@@ -88,6 +88,17 @@ class Config:
         self.CONCERN_TEXT_MAX = int(_env_number("CONCERN_TEXT_MAX", 2000))
         # Largest request body accepted (413 above it): room for a photo, never a flood.
         self.MAX_CONTENT_LENGTH = int(_env_number("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
+        # Web form photos (issue 5): larger is refused; kept photos are resized to this many px.
+        self.PHOTO_MAX_BYTES = int(_env_number("PHOTO_MAX_BYTES", 8 * 1024 * 1024))
+        self.PHOTO_MAX_DIMENSION = int(_env_number("PHOTO_MAX_DIMENSION", 1600))
+        # "Neighbours reported this nearby" on the web form: radius (m) and look-back (days).
+        self.NEARBY_RADIUS_M = _env_number("NEARBY_RADIUS_M", 150.0, float)
+        self.NEARBY_DAYS = int(_env_number("NEARBY_DAYS", 60))
+        # Public case lookups per client: slow enough that case numbers cannot be enumerated.
+        self.STATUS_LOOKUP_LIMIT = _env("STATUS_LOOKUP_LIMIT", "30 per hour;10 per minute")
+        # A real tile layer under the maps; unset: the city outline is the base (offline).
+        self.TILE_URL = _env("TILE_URL")
+        self.TILE_ATTRIBUTION = _env("TILE_ATTRIBUTION", "")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "600 per hour")
         self.TRUSTED_PROXIES = int(_env_number("TRUSTED_PROXIES", 0))

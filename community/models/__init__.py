@@ -15,6 +15,7 @@ from community.models.concern import (
 from community.models.event import AppendOnlyError, Event, EventKind
 from community.models.hotspot import Hotspot, HotspotStatus
 from community.models.message import Conversation, Message, MessageDirection, MessageStatus
+from community.models.photo import Photo
 from community.models.resident import Resident
 from community.models.user import Role, User
 
@@ -44,6 +45,7 @@ __all__ = [
     "Message",
     "MessageDirection",
     "MessageStatus",
+    "Photo",
     "Resident",
     "Role",
     "User",
