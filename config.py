@@ -86,6 +86,18 @@ class Config:
         self.CLUSTER_MIN_SAMPLES = int(_env_number("CLUSTER_MIN_SAMPLES", 3))
         self.CLUSTER_WINDOW_DAYS = int(_env_number("CLUSTER_WINDOW_DAYS", 90))
         self.CONCERN_TEXT_MAX = int(_env_number("CONCERN_TEXT_MAX", 2000))
+        # Open311: the jurisdiction_id clients may send (unset: the city package's slug).
+        self.OPEN311_JURISDICTION_ID = _env("OPEN311_JURISDICTION_ID")
+        # Open311: default and largest page_size of GET requests (the spec's limit is 1000).
+        self.OPEN311_PAGE_SIZE = int(_env_number("OPEN311_PAGE_SIZE", 1000))
+        # Open311: POSTs allowed per API key (Flask-Limiter syntax).
+        self.OPEN311_POST_LIMIT = _env("OPEN311_POST_LIMIT", "60 per minute;1000 per day")
+        # Open311: contact shown in the discovery document (an e-mail or URL).
+        self.OPEN311_CONTACT = _env("OPEN311_CONTACT", "")
+        # Exports: rows fetched from the database per batch while streaming.
+        self.EXPORT_BATCH_SIZE = int(_env_number("EXPORT_BATCH_SIZE", 1000))
+        # Metrics: days after assignment a hotspot with no due date counts as overdue.
+        self.METRICS_OVERDUE_DAYS = int(_env_number("METRICS_OVERDUE_DAYS", 30))
         # Largest request body accepted (413 above it): room for a photo, never a flood.
         self.MAX_CONTENT_LENGTH = int(_env_number("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
         # Web form photos (issue 5): larger is refused; kept photos are resized to this many px.

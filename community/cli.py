@@ -191,6 +191,9 @@ def _start_sweeper(app: Flask, every: int) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from community.open311.cli import apikey
+
+    app.cli.add_command(apikey)
     for command in (
         load_city_command,
         demo_command,

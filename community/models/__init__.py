@@ -1,6 +1,7 @@
 """The data model, one module per aggregate; importing this package registers every table."""
 
 from community.models.agency import Agency, AgencyKind
+from community.models.apikey import ApiKey
 from community.models.area import Area, AreaKind
 from community.models.assignment import Action, ActionKind, Assignment, AssignmentRole
 from community.models.base import Base, utcnow
@@ -24,6 +25,7 @@ __all__ = [
     "ActionKind",
     "Agency",
     "AgencyKind",
+    "ApiKey",
     "AppendOnlyError",
     "Area",
     "AreaKind",

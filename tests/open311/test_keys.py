@@ -1,0 +1,88 @@
+"""API keys: admins create (shown once, stored hashed) and revoke them; POSTs are rate limited."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from flask import Flask
+
+from community.extensions import db
+from community.models import ApiKey
+from community.open311.keys import check_key, create_key
+from tests.conftest import fresh_app, sign_in
+
+
+def test_an_admin_creates_a_key_shown_once_and_stored_as_a_hash(client, users) -> None:
+    sign_in(client, "admin@example.org", "admin-pass")
+    response = client.post("/open311/keys/", data={"name": "SeeClickFix"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    token = re.search(r'<code id="new-key">([^<]+)</code>', response.get_data(as_text=True))[1]
+    key = db.session.scalar(db.select(ApiKey))
+    assert key.name == "SeeClickFix" and key.created_by.email == "admin@example.org"
+    assert key.key_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in key.key_hash and key.key_prefix == token[:8]
+    listing = client.get("/open311/keys/").get_data(as_text=True)
+    assert token not in listing and "SeeClickFix" in listing
+
+
+def test_a_revoked_key_stops_working(client, users) -> None:
+    sign_in(client, "admin@example.org", "admin-pass")
+    key, token = create_key("Old app")
+    assert check_key(token) == key
+    response = client.post(f"/open311/keys/{key.id}/revoke")
+    assert response.status_code == 302
+    db.session.refresh(key)
+    assert not key.active and key.revoked_at is not None
+    posted = client.post(
+        "/open311/v2/requests.json",
+        data={"api_key": token, "service_code": "noise", "lat": "43.0676", "long": "-87.9584"},
+    )
+    assert posted.status_code == 403
+
+
+def test_only_admins_manage_keys(client, users) -> None:
+    assert client.get("/open311/keys/").status_code == 302  # to sign in
+    for role in ("prosecutor", "agency_staff", "viewer"):
+        email = {"prosecutor": "prosecutor@example.org", "agency_staff": "d3@example.org"}.get(
+            role, f"{role}@example.org"
+        )
+        sign_in(client, email, f"{role}-pass")
+        assert client.get("/open311/keys/").status_code == 403
+        assert client.post("/open311/keys/", data={"name": "x"}).status_code == 403
+        client.post("/logout")
+    assert db.session.scalar(db.select(db.func.count(ApiKey.id))) == 0
+
+
+def test_an_empty_or_huge_name_is_refused(client, users) -> None:
+    sign_in(client, "admin@example.org", "admin-pass")
+    assert client.post("/open311/keys/", data={"name": "  "}).status_code == 400
+    assert client.post("/open311/keys/", data={"name": "n" * 121}).status_code == 400
+    assert db.session.scalar(db.select(db.func.count(ApiKey.id))) == 0
+
+
+def test_the_cli_prints_a_new_key_once(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["apikey", "create", "City 311 CRM"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert check_key(token).name == "City 311 CRM"
+
+
+def test_posts_are_rate_limited_per_key(sqlite_template: Path, tmp_path: Path) -> None:
+    for application in fresh_app(
+        sqlite_template, tmp_path, RATELIMIT_ENABLED=True, OPEN311_POST_LIMIT="2 per minute"
+    ):
+        _, token = create_key("Busy app")
+        client = application.test_client()
+        data = {"api_key": token, "service_code": "noise"}  # no location: refused, still counted
+        codes = [client.post("/open311/v2/requests.json", data=data).status_code for _ in range(3)]
+        assert codes == [400, 400, 429]
+        limited = client.post("/open311/v2/requests.xml", data=data)
+        assert limited.status_code == 429 and b"<errors><error><code>429</code>" in limited.data
+        _, other = create_key("Quiet app")
+        assert (
+            client.post("/open311/v2/requests.json", data={**data, "api_key": other}).status_code
+            == 400
+        )
