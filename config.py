@@ -85,6 +85,18 @@ class Config:
         self.CLUSTER_EPS_M = _env_number("CLUSTER_EPS_M", 150.0, float)
         self.CLUSTER_MIN_SAMPLES = int(_env_number("CLUSTER_MIN_SAMPLES", 3))
         self.CLUSTER_WINDOW_DAYS = int(_env_number("CLUSTER_WINDOW_DAYS", 90))
+        # Cluster each category group apart: drugs and dumping on one corner have two owners.
+        self.CLUSTER_BY_GROUP = _env("CLUSTER_BY_GROUP", "1") not in ("0", "false", "no")
+        # A resolved hotspot with new concerns within this many days reopens; later ones
+        # start a new hotspot linked to it (parent_id).
+        self.CLUSTER_REOPEN_DAYS = int(_env_number("CLUSTER_REOPEN_DAYS", 30))
+        # Repeat address (chronic nuisance): this many reports within this many days.
+        self.CLUSTER_REPEAT_COUNT = int(_env_number("CLUSTER_REPEAT_COUNT", 3))
+        self.CLUSTER_REPEAT_DAYS = int(_env_number("CLUSTER_REPEAT_DAYS", 30))
+        # Seconds a full re-cluster waits after a concern is located (others join that run).
+        self.CLUSTER_DEBOUNCE_S = int(_env_number("CLUSTER_DEBOUNCE_S", 30))
+        # Cell size (metres) of the Gi* heat grid.
+        self.HEAT_CELL_M = _env_number("HEAT_CELL_M", 250.0, float)
         self.CONCERN_TEXT_MAX = int(_env_number("CONCERN_TEXT_MAX", 2000))
         # Open311: the jurisdiction_id clients may send (unset: the city package's slug).
         self.OPEN311_JURISDICTION_ID = _env("OPEN311_JURISDICTION_ID")

@@ -128,13 +128,18 @@ def geocode_command(text: str | None, path) -> None:
 @click.command("recluster")
 @needs_schema
 def recluster_command() -> None:
-    """Re-cluster concerns into hotspots now."""
-    from community.hotspots.recluster import recluster
+    """Re-cluster concerns into hotspots now, with a progress bar."""
+    from community.hotspots.recluster import STAGES, recluster
 
-    result = recluster()
+    with click.progressbar(
+        length=len(STAGES), label="recluster", item_show_func=lambda stage: stage
+    ) as bar:
+        result = recluster(progress=lambda stage: bar.update(1, stage))
     click.echo(
         f"recluster: {result.concerns} concerns, {result.clusters} clusters, "
-        f"{len(result.created)} new, {len(result.kept)} kept, {len(result.reopened)} reopened"
+        f"{len(result.created)} new, {len(result.kept)} kept, {len(result.reopened)} reopened, "
+        f"{len(result.merged)} merged, {len(result.split)} split, "
+        f"{result.repeat_locations} repeat addresses"
     )
 
 

@@ -1,29 +1,39 @@
-"""Re-clustering located concerns into hotspots, keeping each hotspot's identity.
+"""Re-clustering located concerns into hotspots that keep their identity across runs.
 
-Clusters are matched to stored hotspots by shared concerns (Jaccard overlap, greedy best
-first, threshold 0.3), so owners, actions and history carry over between runs.
+One run: load the window's concerns as arrays (window.py), DBSCAN per category group
+(geo/clustering.py), decide which stored hotspot each cluster is (identity.py: Hungarian
+matching on shared concerns, merges, splits), apply that (new hotspots, merged and split
+ones with their owners carried over, resolved ones reopened), then refresh every hotspot's
+derived facts (summary.py) and the repeat-location table (repeats.py).
+
+Concurrency: runs are serialised (a PostgreSQL advisory lock, a process lock on SQLite).
+Derived facts are written without touching a hotspot's version, so staff editing a hotspot
+while a run refreshes it lose nothing; the few structural changes a run makes (merge, split,
+reopen) go through the workflow with the version check, and a run that meets a hotspot staff
+changed under it rolls back and starts again.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import threading
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
 from flask import current_app
+from sqlalchemy.orm.exc import StaleDataError
 
 from community.extensions import db
 from community.geo.citypkg import to_metres
-from community.geo.clustering import centroid, cluster_points, hull_outline
-from community.hotspots.priority import ConcernFacts, score
+from community.geo.clustering import cluster_by_group
+from community.hotspots import carry, identity, repeats, summary
+from community.hotspots.window import Window, categories, load_window
 from community.models import (
     Concern,
-    ConcernStatus,
+    Event,
     EventKind,
     GeocodeStatus,
     Hotspot,
@@ -33,10 +43,13 @@ from community.models import (
 from community.places.city import current_city
 from community.workflow import history
 from community.workflow.service import transition_hotspot
-from community.workflow.states import HOTSPOT_ACTIVE, HOTSPOT_MATCHABLE
+from community.workflow.states import can_transition
 
-MATCH_THRESHOLD = 0.3
-CLUSTERED_STATUSES = (ConcernStatus.OPEN, ConcernStatus.RESOLVED)
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 3
+STAGES = ("load", "cluster", "match", "apply", "summarise", "repeats")
+Progress = Callable[[str], None]
 
 
 @dataclass
@@ -46,29 +59,28 @@ class ReclusterResult:
     created: list[int] = field(default_factory=list)
     kept: list[int] = field(default_factory=list)
     reopened: list[int] = field(default_factory=list)
+    merged: list[tuple[int, int]] = field(default_factory=list)  # (absorbed, survivor)
+    split: list[tuple[int, int]] = field(default_factory=list)  # (source, new piece)
+    moved: int = 0  # concerns whose hotspot changed
+    refreshed: int = 0  # hotspot rows whose derived facts changed
+    repeat_locations: int = 0
 
 
-def recluster(now: datetime | None = None) -> ReclusterResult:
+def recluster(now: datetime | None = None, progress: Progress | None = None) -> ReclusterResult:
     """Cluster the window's located concerns and update hotspots; safe to re-run."""
     now = now or utcnow()
-    since = now - timedelta(days=current_app.config["CLUSTER_WINDOW_DAYS"])
-    with _one_run_at_a_time():
-        concerns = _clusterable(since)
-        result = ReclusterResult(concerns=len(concerns))
-        clusters = _clusters(concerns)
-        result.clusters = len(clusters)
-        before = {c.id: c.hotspot_id for c in concerns}
-        matches = _match(clusters, _current_members(concerns))
-        for index, members in enumerate(clusters):
-            hotspot = matches.get(index) or _new_hotspot(members, now)
-            (result.kept if index in matches else result.created).append(hotspot.id)
-            if _attach(hotspot, members, now):
-                result.reopened.append(hotspot.id)
-            _refresh(hotspot, now, since)
-        _settle_the_rest(before, {*result.kept, *result.created}, now, since)
-        _mark_clustered([c.id for c in concerns], since, now)
-        db.session.commit()
-    return result
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with _one_run_at_a_time():
+                result = _run(now, progress or (lambda stage: None))
+                db.session.commit()
+                return result
+        except StaleDataError:
+            db.session.rollback()
+            if attempt == ATTEMPTS:
+                raise
+            log.info("a hotspot changed during recluster; starting again (%d)", attempt)
+    raise AssertionError("unreachable")
 
 
 _LOCAL_LOCK = threading.Lock()
@@ -86,171 +98,222 @@ def _one_run_at_a_time() -> Iterator[None]:
         yield
 
 
-def _clusterable(since: datetime) -> list[Concern]:
-    """Located, recent concerns that are not part of a hotspot staff have finished with."""
-    finished = db.select(Hotspot.id).where(Hotspot.status.not_in(HOTSPOT_MATCHABLE))
-    return db.session.scalars(
-        db.select(Concern).where(
-            Concern.geocode_status == GeocodeStatus.LOCATED,
-            Concern.status.in_(CLUSTERED_STATUSES),
-            Concern.reported_at >= since,
-            db.or_(Concern.hotspot_id.is_(None), Concern.hotspot_id.not_in(finished)),
-        )
-    ).all()
-
-
-def _settle_the_rest(
-    before: dict[int, int | None], touched: set[int], now: datetime, since: datetime
-) -> None:
-    """Hotspots this run did not match: refreshed, or merged away when all their concerns left."""
-    lost = {h for h in before.values() if h is not None} - touched
-    active = set(
-        db.session.scalars(db.select(Hotspot.id).where(Hotspot.status.in_(HOTSPOT_ACTIVE)))
-    )
-    for hotspot_id in sorted((lost | active) - touched):
-        hotspot = db.session.get(Hotspot, hotspot_id)
-        remaining = db.session.scalar(
-            db.select(db.func.count(Concern.id)).filter_by(hotspot_id=hotspot_id)
-        )
-        if remaining:
-            _refresh(hotspot, now, since)
-            continue
-        moved_to = Counter(
-            db.session.get(Concern, concern_id).hotspot_id
-            for concern_id, old in before.items()
-            if old == hotspot_id
-        ).most_common(1)
-        target = moved_to[0][0] if moved_to else None
-        if target is not None and hotspot.status in HOTSPOT_ACTIVE:
-            hotspot.merged_into_id = target
-            history.record(EventKind.MERGED, None, hotspot_id=hotspot_id, data={"into": target})
-            history.record(EventKind.MERGED, None, hotspot_id=target, data={"absorbed": hotspot_id})
-            transition_hotspot(hotspot, HotspotStatus.DUPLICATE, None, f"merged into #{target}")
-
-
-def _clusters(concerns: list[Concern]) -> list[list[Concern]]:
-    if not concerns:
-        return []
+def _run(now: datetime, progress: Progress) -> ReclusterResult:
+    config = current_app.config
+    since = now - timedelta(days=config["CLUSTER_WINDOW_DAYS"])
+    reopen_since = now - timedelta(days=config["CLUSTER_REOPEN_DAYS"])
+    started = utcnow()
+    facts = categories()
+    window = load_window(since, reopen_since, facts)
+    progress("load")
     city = current_city()
-    x, y = to_metres(city, np.array([c.lon for c in concerns]), np.array([c.lat for c in concerns]))
-    labels = cluster_points(
+    x, y = to_metres(city, window.lon, window.lat)
+    labels = cluster_by_group(
         x,
         y,
-        eps_m=current_app.config["CLUSTER_EPS_M"],
-        min_samples=current_app.config["CLUSTER_MIN_SAMPLES"],
+        window.group if config["CLUSTER_BY_GROUP"] else None,
+        eps_m=config["CLUSTER_EPS_M"],
+        min_samples=config["CLUSTER_MIN_SAMPLES"],
     )
-    groups: dict[int, list[Concern]] = {}
-    for concern, label in zip(concerns, labels, strict=True):
-        if label >= 0:
-            groups.setdefault(int(label), []).append(concern)
-    return list(groups.values())
+    progress("cluster")
+    plan = identity.plan(window.hotspot, labels)
+    progress("match")
+    result = ReclusterResult(concerns=len(window), clusters=len(np.unique(labels[labels >= 0])))
+    target = _apply(plan, window, labels, x, y, now, result)
+    membership = np.where(labels >= 0, _lookup(target, labels), window.hotspot)
+    result.moved = _move_concerns(window, membership)
+    _reopen(plan, window, labels, now, config["CLUSTER_REOPEN_DAYS"], result)
+    progress("apply")
+    db.session.flush()
+    per_hotspot = repeats.rebuild(
+        window, membership, config["CLUSTER_REPEAT_COUNT"], config["CLUSTER_REPEAT_DAYS"], now
+    )
+    result.repeat_locations = sum(per_hotspot.values())
+    result.refreshed = summary.refresh(window, x, y, membership, facts, city, now, per_hotspot)
+    progress("summarise")
+    _mark_clustered(started, now)
+    progress("repeats")
+    return result
 
 
-def _current_members(concerns: list[Concern]) -> dict[int, set[int]]:
-    members: dict[int, set[int]] = {}
-    for concern in concerns:
-        if concern.hotspot_id is not None:
-            members.setdefault(concern.hotspot_id, set()).add(concern.id)
-    return members
+def _lookup(target: dict[int, int], labels: np.ndarray) -> np.ndarray:
+    """Hotspot id per concern from its cluster label (-1 for noise)."""
+    if not target:
+        return np.full(len(labels), -1, dtype=np.int64)
+    table = np.full(max(target) + 1, -1, dtype=np.int64)
+    table[list(target)] = list(target.values())
+    return np.where(labels >= 0, table[np.clip(labels, 0, None)], -1)
 
 
-def _match(clusters: list[list[Concern]], members: dict[int, set[int]]) -> dict[int, Hotspot]:
-    """Greedy best-overlap matching of clusters to matchable hotspots."""
-    if not members:
-        return {}
-    hotspots = {
-        h.id: h
-        for h in db.session.scalars(
-            db.select(Hotspot).where(Hotspot.id.in_(members), Hotspot.status.in_(HOTSPOT_MATCHABLE))
-        )
-    }
-    pairs = []
-    for index, cluster in enumerate(clusters):
-        ids = {c.id for c in cluster}
-        for hotspot_id, hotspot_ids in members.items():
-            if hotspot_id in hotspots:
-                overlap = len(ids & hotspot_ids) / len(ids | hotspot_ids)
-                if overlap >= MATCH_THRESHOLD:
-                    pairs.append((overlap, index, hotspot_id))
-    matched: dict[int, Hotspot] = {}
-    used: set[int] = set()
-    for _, index, hotspot_id in sorted(pairs, reverse=True):
-        if index not in matched and hotspot_id not in used:
-            matched[index] = hotspots[hotspot_id]
-            used.add(hotspot_id)
-    return matched
+def _apply(
+    plan: identity.Plan,
+    window: Window,
+    labels: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    now: datetime,
+    result: ReclusterResult,
+) -> dict[int, int]:
+    """Create, split and merge hotspots as planned; returns cluster label -> hotspot id."""
+    target = dict(plan.keep)
+    result.kept = sorted(plan.keep.values())
+    centres = _centres(window, labels, [*plan.new, *plan.splits])
+    for label in plan.new:
+        hotspot = _new_hotspot(centres[label], window, labels == label, now)
+        target[label] = hotspot.id
+        result.created.append(hotspot.id)
+    for label, source_id in plan.splits.items():
+        source = db.session.get(Hotspot, source_id)
+        piece = _new_hotspot(centres[label], window, labels == label, now, split_from=source)
+        carry.copy_owners(source, piece)
+        target[label] = piece.id
+        result.created.append(piece.id)
+        result.split.append((source_id, piece.id))
+    for absorbed_id, label in sorted(plan.merges.items()):
+        _merge(db.session.get(Hotspot, absorbed_id), db.session.get(Hotspot, target[label]))
+        result.merged.append((absorbed_id, target[label]))
+    return target
 
 
-def _new_hotspot(members: list[Concern], now: datetime) -> Hotspot:
-    lon, lat = centroid([c.lon for c in members], [c.lat for c in members])
-    hotspot = Hotspot(label="", centroid_lat=lat, centroid_lon=lon, created_at=now)
+def _centres(window: Window, labels: np.ndarray, wanted: list[int]) -> dict[int, tuple]:
+    centres = {}
+    for label in wanted:
+        where = labels == label
+        centres[label] = (float(window.lat[where].mean()), float(window.lon[where].mean()))
+    return centres
+
+
+def _new_hotspot(
+    centre: tuple[float, float],
+    window: Window,
+    where: np.ndarray,
+    now: datetime,
+    split_from: Hotspot | None = None,
+) -> Hotspot:
+    lat, lon = centre
+    hotspot = Hotspot(
+        label="",
+        centroid_lat=lat,
+        centroid_lon=lon,
+        created_at=now,
+        split_from_id=split_from.id if split_from else None,
+        parent_id=_predecessor(lat, lon, str(window.group[where][0])),
+    )
     db.session.add(hotspot)
     db.session.flush()
-    history.record(
-        EventKind.CREATED,
-        None,
-        hotspot_id=hotspot.id,
-        data={"concerns": [c.id for c in members]},
-    )
+    concern_ids = window.ids[where].tolist()
+    if split_from is None:
+        history.record(
+            EventKind.CREATED, None, hotspot_id=hotspot.id, data={"concerns": concern_ids}
+        )
+    else:
+        data = {"from": split_from.id, "into": hotspot.id, "concerns": concern_ids}
+        history.record(EventKind.SPLIT, None, hotspot_id=split_from.id, data=data)
+        history.record(EventKind.SPLIT, None, hotspot_id=hotspot.id, data=data)
     return hotspot
 
 
-def _attach(hotspot: Hotspot, members: list[Concern], now: datetime) -> bool:
-    """Point members at the hotspot; reopen a resolved one that gets new concerns."""
-    newcomers = [c for c in members if c.hotspot_id != hotspot.id]
-    for concern in newcomers:
-        concern.hotspot_id = hotspot.id
-        history.record(EventKind.CLUSTERED, None, concern_id=concern.id, hotspot_id=hotspot.id)
-    fresh = [c for c in newcomers if c.status == ConcernStatus.OPEN]
-    if hotspot.status == HotspotStatus.RESOLVED and fresh:
-        transition_hotspot(
-            hotspot, HotspotStatus.IN_PROGRESS, None, f"{len(fresh)} new concerns after resolution"
+def _predecessor(lat: float, lon: float, group: str) -> int | None:
+    """A finished hotspot of the same kind here: the new one is the problem coming back."""
+    eps = current_app.config["CLUSTER_EPS_M"]
+    dlat = eps / 111_000.0
+    dlon = eps / (111_000.0 * np.cos(np.radians(lat)))
+    return db.session.scalar(
+        db.select(Hotspot.id)
+        .where(
+            Hotspot.status.in_((HotspotStatus.RESOLVED, HotspotStatus.CLOSED)),
+            Hotspot.category_group == group,
+            Hotspot.centroid_lat.between(lat - dlat, lat + dlat),
+            Hotspot.centroid_lon.between(lon - dlon, lon + dlon),
         )
-        return True
-    return False
+        .order_by(Hotspot.resolved_at.desc(), Hotspot.id.desc())
+        .limit(1)
+    )
 
 
-def _refresh(hotspot: Hotspot, now: datetime, since: datetime) -> None:
-    """Recompute the hotspot's shape, counts, label and priority from its concerns."""
-    members = db.session.scalars(db.select(Concern).filter_by(hotspot_id=hotspot.id)).all()
-    if not members:
-        return
-    lons, lats = [c.lon for c in members], [c.lat for c in members]
-    hotspot.centroid_lon, hotspot.centroid_lat = centroid(lons, lats)
-    hotspot.outline = json.dumps(hull_outline(lons, lats, 40.0, current_city()))
-    hotspot.concern_count = len(members)
-    hotspot.first_reported_at = min(c.reported_at for c in members)
-    hotspot.last_reported_at = max(c.reported_at for c in members)
-    top_category = Counter(c.category_id for c in members).most_common(1)[0][0]
-    hotspot.category_id = top_category
-    hotspot.neighborhood_id = Counter(c.neighborhood_id for c in members).most_common(1)[0][0]
-    place = Counter(c.location_label for c in members if c.location_label).most_common(1)
-    category = next(c.category for c in members if c.category_id == top_category)
-    hotspot.label = f"{category.name_en} near {place[0][0]}" if place else category.name_en
-    recent = [c for c in members if c.reported_at >= since]  # the window, not all history
-    facts = [
-        ConcernFacts(c.reported_at, c.category.severity, str(c.category.group)) for c in recent
-    ]
-    hotspot.priority, hotspot.priority_reasons = score(facts, now)
+def _merge(absorbed: Hotspot, survivor: Hotspot) -> None:
+    """The absorbed hotspot becomes a duplicate of the survivor, which keeps its owners."""
+    carry.move_owners(absorbed, survivor)
+    data = {"from": absorbed.id, "into": survivor.id}
+    history.record(EventKind.MERGED, None, hotspot_id=absorbed.id, data=data)
+    history.record(EventKind.MERGED, None, hotspot_id=survivor.id, data=data)
+    absorbed.merged_into_id = survivor.id
+    if can_transition(absorbed.status, HotspotStatus.DUPLICATE):
+        transition_hotspot(absorbed, HotspotStatus.DUPLICATE, None, f"merged into #{survivor.id}")
 
 
-def _mark_clustered(ids: list[int], since: datetime, now: datetime) -> None:
+def _move_concerns(window: Window, membership: np.ndarray) -> int:
+    """Point concerns at their new hotspots and record each move; returns how many moved."""
+    changed = np.flatnonzero(membership != window.hotspot)
+    if len(changed) == 0:
+        return 0
+    ids = window.ids[changed].tolist()
+    hotspots = membership[changed].tolist()
+    db.session.execute(
+        db.update(Concern),
+        [{"id": i, "hotspot_id": h} for i, h in zip(ids, hotspots, strict=True)],
+    )
+    now = utcnow()
+    db.session.execute(
+        db.insert(Event),
+        [
+            {
+                "kind": EventKind.CLUSTERED,
+                "actor": "system",
+                "concern_id": i,
+                "hotspot_id": h,
+                "created_at": now,
+            }
+            for i, h in zip(ids, hotspots, strict=True)
+        ],
+    )
+    return len(ids)
+
+
+def _reopen(
+    plan: identity.Plan,
+    window: Window,
+    labels: np.ndarray,
+    now: datetime,
+    reopen_days: int,
+    result: ReclusterResult,
+) -> None:
+    """A resolved hotspot that got new open concerns within the reopen window goes back to work."""
+    for label, hotspot_id in plan.keep.items():
+        hotspot = db.session.get(Hotspot, hotspot_id)
+        if hotspot.status != HotspotStatus.RESOLVED:
+            continue
+        fresh = (labels == label) & (window.hotspot != hotspot_id) & window.open
+        if not fresh.any():
+            continue
+        transition_hotspot(
+            hotspot,
+            HotspotStatus.IN_PROGRESS,
+            None,
+            f"{int(fresh.sum())} new concerns within {reopen_days} days of resolution",
+        )
+        hotspot.reopened_at = now
+        history.record(
+            EventKind.REOPENED,
+            None,
+            hotspot_id=hotspot.id,
+            data={"concerns": window.ids[fresh].tolist()},
+        )
+        result.reopened.append(hotspot.id)
+
+
+def _mark_clustered(started: datetime, now: datetime) -> None:
     """Mark what this run considered, and what no run needs to consider, as clustered.
 
-    Concerns located while this run was working keep clustered_at NULL: the next run owes them.
+    Concerns located after this run loaded its window keep clustered_at NULL: the next run
+    owes them.
     """
-    for start in range(0, len(ids), 500):
-        db.session.execute(
-            db.update(Concern)
-            .where(Concern.id.in_(ids[start : start + 500]), Concern.clustered_at.is_(None))
-            .values(clustered_at=now)
-        )
     db.session.execute(
         db.update(Concern)
         .where(
             Concern.geocode_status == GeocodeStatus.LOCATED,
             Concern.clustered_at.is_(None),
-            Concern.reported_at < since,
+            db.or_(Concern.located_at.is_(None), Concern.located_at <= started),
         )
         .values(clustered_at=now)
     )

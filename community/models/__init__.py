@@ -17,6 +17,7 @@ from community.models.event import AppendOnlyError, Event, EventKind
 from community.models.hotspot import Hotspot, HotspotStatus
 from community.models.message import Conversation, Message, MessageDirection, MessageStatus
 from community.models.photo import Photo
+from community.models.repeat_location import RepeatLocation
 from community.models.resident import Resident
 from community.models.user import Role, User
 
@@ -48,6 +49,7 @@ __all__ = [
     "MessageDirection",
     "MessageStatus",
     "Photo",
+    "RepeatLocation",
     "Resident",
     "Role",
     "User",

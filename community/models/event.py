@@ -22,6 +22,7 @@ class EventKind(enum.StrEnum):
     ACTION_LOGGED = "action_logged"
     MERGED = "merged"
     SPLIT = "split"
+    REOPENED = "reopened"  # a resolved hotspot got new concerns within the reopen window
     NOTE = "note"
 
 

@@ -22,6 +22,15 @@ class HotspotStatus(enum.StrEnum):
     NOT_ACTIONABLE = "not_actionable"  # nothing an agency can do
 
 
+def trend(recent: int, previous: int) -> str:
+    """'rising', 'falling' or 'steady': the last 30 days against the 30 before."""
+    if recent > previous:
+        return "rising"
+    if recent < previous:
+        return "falling"
+    return "steady"
+
+
 class Hotspot(Base):
     __tablename__ = "hotspot"
 
@@ -31,17 +40,24 @@ class Hotspot(Base):
     )
     label: Mapped[str] = mapped_column(sa.String(200))
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id"))
+    # The category group the hotspot was clustered in (clustering runs per group by default).
+    category_group: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    category_counts: Mapped[str | None] = mapped_column(sa.Text)  # JSON {category code: n}
     centroid_lat: Mapped[float] = mapped_column(sa.Float)
     centroid_lon: Mapped[float] = mapped_column(sa.Float)
     outline: Mapped[str | None] = mapped_column(sa.Text)  # GeoJSON polygon, lon/lat
     concern_count: Mapped[int] = mapped_column(default=0)
     first_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recent_count: Mapped[int] = mapped_column(default=0)  # concerns in the last 30 days
+    previous_count: Mapped[int] = mapped_column(default=0)  # in the 30 days before those
     priority: Mapped[float] = mapped_column(sa.Float, default=0.0, index=True)
     priority_reasons: Mapped[str | None] = mapped_column(sa.Text)
     neighborhood_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hotspot.id"))  # reopened from
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hotspot.id"))
+    split_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hotspot.id"))
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -57,6 +73,11 @@ class Hotspot(Base):
         "Assignment", back_populates="hotspot", order_by="Assignment.created_at"
     )
     actions = relationship("Action", back_populates="hotspot", order_by="Action.occurred_at")
+
+    @property
+    def trend(self) -> str:
+        """'rising', 'falling' or 'steady': the last 30 days against the 30 before."""
+        return trend(self.recent_count or 0, self.previous_count or 0)
 
     @property
     def lead(self):

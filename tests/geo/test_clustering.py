@@ -76,3 +76,43 @@ def test_hull_outline_single_point(city):
     assert outline["type"] == "Polygon"
     with pytest.raises(ValueError):
         centroid([], [])
+
+
+def test_groups_cluster_apart_and_labels_stay_unique():
+    from community.geo.clustering import cluster_by_group
+
+    rng = np.random.default_rng(4)
+    pts = _blobs(rng, [(0, 0)], 20, 20)
+    groups = np.array(["drugs"] * 10 + ["dumping"] * 10)
+    labels = cluster_by_group(pts[:, 0], pts[:, 1], groups)
+    assert len(set(labels[:10])) == 1 and len(set(labels[10:])) == 1
+    assert labels[0] != labels[10] and (labels >= 0).all()
+    together = cluster_by_group(pts[:, 0], pts[:, 1], None)
+    assert len(set(together)) == 1
+
+
+def test_repeat_keys_need_n_reports_within_the_span():
+    from community.geo.clustering import repeat_keys
+
+    day = 86400.0
+    keys = np.array([1, 1, 1, 2, 2, 2, 3, 3])
+    times = np.array([0, 10, 29, 0, 20, 40, 0, 1]) * day
+    assert repeat_keys(keys, times, 3, 30).tolist() == [1]
+    assert repeat_keys(keys, times, 2, 30).tolist() == [1, 2, 3]
+    assert repeat_keys([], [], 3, 30).tolist() == []
+
+
+def test_outlines_for_every_label_at_once(city):
+    from community.geo.clustering import hull_outlines
+
+    rng = np.random.default_rng(5)
+    lons = np.r_[rng.normal(-87.95, 0.0005, 10), rng.normal(-87.90, 0.0005, 10)]
+    lats = np.r_[rng.normal(43.06, 0.0005, 10), rng.normal(43.06, 0.0005, 10)]
+    x, y = to_metres(city, lons, lats)
+    labels = np.r_[np.zeros(10, int), np.ones(10, int)]
+    outlines = hull_outlines(x, y, labels, 40.0, city)
+    assert set(outlines) == {0, 1}
+    for label, outline in outlines.items():
+        shape = shapely.geometry.shape(outline)
+        chosen = labels == label
+        assert shape.contains(shapely.points(lons[chosen], lats[chosen])).all()

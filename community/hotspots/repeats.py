@@ -1,0 +1,63 @@
+"""Repeat locations: the same address reported N times in D days, rebuilt on every re-cluster."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import numpy as np
+
+from community.extensions import db
+from community.geo.clustering import repeat_keys
+from community.hotspots.window import Window
+from community.models import RepeatLocation
+
+
+def rebuild(
+    window: Window, membership: np.ndarray, min_count: int, days: float, now: datetime
+) -> dict[int, int]:
+    """Replace the repeat-location table; returns repeat addresses per hotspot id."""
+    db.session.execute(db.delete(RepeatLocation))
+    address = np.flatnonzero(window.is_address)
+    if len(address) == 0:
+        return {}
+    # An exact address point: the same coordinates to about a centimetre.
+    keys = np.round(window.lat[address], 7) * 1e8 + np.round(window.lon[address], 7)
+    repeated = repeat_keys(keys, window.reported_s[address], min_count, days)
+    if len(repeated) == 0:
+        return {}
+    chosen = address[np.isin(keys, repeated)]
+    groups: dict[float, list[int]] = {}
+    for key, index in zip(keys[np.isin(keys, repeated)].tolist(), chosen.tolist(), strict=True):
+        groups.setdefault(key, []).append(index)
+    per_hotspot: Counter = Counter()
+    rows = []
+    for indexes in groups.values():
+        rows.append(_row(window, membership, np.array(indexes), now))
+        if rows[-1]["hotspot_id"] is not None:
+            per_hotspot[rows[-1]["hotspot_id"]] += 1
+    db.session.execute(db.insert(RepeatLocation), rows)
+    return dict(per_hotspot)
+
+
+def _row(window: Window, membership: np.ndarray, indexes: np.ndarray, now: datetime) -> dict:
+    first = indexes[0]
+    label_code = int(window.label_code[first])
+    hotspots = [h for h in membership[indexes].tolist() if h >= 0]
+    hood = int(window.neighborhood[first])
+    return {
+        "label": str(window.labels[label_code]) if label_code >= 0 else "",
+        "lat": float(window.lat[first]),
+        "lon": float(window.lon[first]),
+        "concern_count": len(indexes),
+        "first_reported_at": _moment(window.reported_s[indexes].min()),
+        "last_reported_at": _moment(window.reported_s[indexes].max()),
+        "category_id": Counter(window.category[indexes].tolist()).most_common(1)[0][0],
+        "neighborhood_id": hood if hood >= 0 else None,
+        "hotspot_id": Counter(hotspots).most_common(1)[0][0] if hotspots else None,
+        "computed_at": now,
+    }
+
+
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(float(seconds), tz=UTC)
