@@ -85,8 +85,9 @@ class Config:
         self.CLUSTER_EPS_M = _env_number("CLUSTER_EPS_M", 150.0, float)
         self.CLUSTER_MIN_SAMPLES = int(_env_number("CLUSTER_MIN_SAMPLES", 3))
         self.CLUSTER_WINDOW_DAYS = int(_env_number("CLUSTER_WINDOW_DAYS", 90))
-        # Cluster each category group apart: drugs and dumping on one corner have two owners.
-        self.CLUSTER_BY_GROUP = _env("CLUSTER_BY_GROUP", "1") not in ("0", "false", "no")
+        # Cluster each category group apart (1) or all concerns together (0, the default:
+        # "drug house" (property) and "selling drugs" (drugs) at one address are one problem).
+        self.CLUSTER_BY_GROUP = _env("CLUSTER_BY_GROUP", "0") in ("1", "true", "yes")
         # A resolved hotspot with new concerns within this many days reopens; later ones
         # start a new hotspot linked to it (parent_id).
         self.CLUSTER_REOPEN_DAYS = int(_env_number("CLUSTER_REOPEN_DAYS", 30))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import numpy as np
@@ -165,7 +166,8 @@ def test_after_the_reopen_window_a_new_hotspot_is_linked_to_the_old(app, users) 
     assert db.session.get(Hotspot, hotspot.id).status == HotspotStatus.RESOLVED
 
 
-def test_category_groups_cluster_apart(app) -> None:
+def test_category_groups_cluster_apart_when_configured(app) -> None:
+    app.config["CLUSTER_BY_GROUP"] = True
     rng = np.random.default_rng(7)
     blob(rng, (0, 0), 5, 20, code="drug_activity")
     blob(rng, (0, 0), 5, 20, code="illegal_dumping")
@@ -173,6 +175,13 @@ def test_category_groups_cluster_apart(app) -> None:
     result = recluster()
     groups = {db.session.get(Hotspot, h).category_group for h in result.created}
     assert groups == {"drugs_vice", "property"}
+    app.config["CLUSTER_BY_GROUP"] = False  # the default: one corner, one problem
+    blob(rng, (3000, 0), 3, 20, code="drug_activity")
+    blob(rng, (3000, 0), 3, 20, code="nuisance_property")
+    db.session.commit()
+    (mixed,) = recluster().created
+    counts = json.loads(db.session.get(Hotspot, mixed).category_counts)
+    assert counts == {"drug_activity": 3, "nuisance_property": 3}
 
 
 def test_repeat_addresses_three_in_thirty_days(app) -> None:
