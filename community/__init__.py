@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from community.auth.routes import bp as auth_bp
     from community.intake.routes import bp as intake_bp
     from community.intake.sms_routes import bp as sms_bp
+    from community.exports.routes import bp as exports_bp
     from community.open311.routes import bp as open311_bp
     from community.public.routes import bp as public_bp
     from community.staff.routes import bp as staff_bp
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(open311_bp, url_prefix="/open311")
+    app.register_blueprint(exports_bp, url_prefix="/exports")
 
 
 def register_template_filters(app: Flask) -> None:
