@@ -147,6 +147,7 @@ class TestingConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite://")
         self.REDIS_URL = None
         self.RATELIMIT_ENABLED = False
+        self.CLUSTER_DEBOUNCE_S = 0  # tests with a worker expect the re-cluster straight away
 
 
 class ProductionConfig(Config):

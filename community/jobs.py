@@ -53,10 +53,12 @@ def _forget_parent_connections() -> None:
 @_with_app
 def locate_concern(concern_id: int) -> None:
     """Place a concern on the map and find its areas; then a recluster is owed."""
+    from community.hotspots.incremental import join_nearest
     from community.places.locate import locate_concern as locate
 
     if locate(concern_id):
-        enqueue("recluster")
+        join_nearest(concern_id)  # in its hotspot at once; the full run may refine it
+        enqueue("recluster", delay=current_app.config["CLUSTER_DEBOUNCE_S"])
 
 
 @_with_app
@@ -106,14 +108,19 @@ JOBS: dict[str, Callable[..., Any]] = {
 }
 
 
-def enqueue(name: str, *args: int | str) -> None:
-    """Run a job now (no REDIS_URL) or queue it; never fail the caller's request."""
+def enqueue(name: str, *args: int | str, delay: float = 0) -> None:
+    """Run a job now (no REDIS_URL) or queue it; never fail the caller's request.
+
+    With a delay (seconds) the queued job waits, and while it waits the same job is not queued
+    again: a burst of located concerns costs one re-cluster, not one each (debounce). Inline,
+    the delay is ignored.
+    """
     if name not in JOBS:
         raise KeyError(f"unknown job {name!r}")
     if not current_app.config.get("REDIS_URL"):
         _run_inline(name, args)
         return
-    _enqueue_rq(name, args)
+    _enqueue_rq(name, args, delay)
 
 
 def _run_inline(name: str, args: tuple) -> None:
@@ -126,7 +133,7 @@ def _run_inline(name: str, args: tuple) -> None:
         db.session.rollback()
 
 
-def _enqueue_rq(name: str, args: tuple) -> None:
+def _enqueue_rq(name: str, args: tuple, delay: float = 0) -> None:
     from redis.exceptions import RedisError
     from rq import Retry
     from rq.exceptions import DuplicateJobError
@@ -135,6 +142,9 @@ def _enqueue_rq(name: str, args: tuple) -> None:
     job_id = "-".join([name, *map(str, args)])
     try:
         queue = get_queue()
+        if delay > 0:
+            _enqueue_later(queue, name, args, job_id, delay)
+            return
         for _ in range(2):
             try:
                 queue.enqueue_call(
@@ -154,6 +164,28 @@ def _enqueue_rq(name: str, args: tuple) -> None:
         log.warning(
             "queue unavailable (%s); %s%r stays pending for the next sweep", exc, name, args
         )
+
+
+def _enqueue_later(queue, name: str, args: tuple, job_id: str, delay: float) -> None:
+    """Schedule the job in `delay` seconds unless it is already waiting or running."""
+    from datetime import timedelta
+
+    from rq import Retry
+
+    if not _clear_finished_job(queue, job_id):
+        return  # that run, when it comes, will see this work too
+    queue.enqueue_in(
+        timedelta(seconds=delay),
+        f"community.jobs.{name}",
+        *args,
+        job_id=job_id,
+        retry=Retry(
+            max=current_app.config["JOB_RETRIES"],
+            interval=current_app.config["JOB_RETRY_INTERVALS"],
+        ),
+        result_ttl=0,
+        failure_ttl=86400,
+    )
 
 
 def _clear_finished_job(queue, job_id: str) -> bool:

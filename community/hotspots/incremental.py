@@ -1,0 +1,104 @@
+"""The fast path: a just-located concern joins the nearest active hotspot at once.
+
+A full re-cluster runs in the background a little later (debounced) and may still move it;
+until then staff and the resident already see the concern in its hotspot. The lookup is a
+bounding-box range scan on the (lat, lon) index, then exact distances in metres, so its cost
+depends on how many concerns are within one radius, not on the size of the city.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from community.extensions import db
+from community.models import (
+    Category,
+    Concern,
+    ConcernStatus,
+    EventKind,
+    Hotspot,
+    utcnow,
+)
+from community.workflow import history
+from community.workflow.states import HOTSPOT_ACTIVE
+
+EARTH_M = 6_371_000.0
+
+
+def join_nearest(concern_id: int) -> int | None:
+    """Attach a located, unclustered concern to the nearest active hotspot within the radius."""
+    concern = db.session.get(Concern, concern_id)
+    if (
+        concern is None
+        or not concern.located
+        or concern.hotspot_id is not None
+        or concern.status != ConcernStatus.OPEN
+    ):
+        return None
+    hotspot_id = nearest_hotspot(concern)
+    if hotspot_id is None:
+        return None
+    concern.hotspot_id = hotspot_id
+    history.record(EventKind.CLUSTERED, None, concern_id=concern.id, hotspot_id=hotspot_id)
+    _count_in(hotspot_id, concern)
+    db.session.commit()
+    return hotspot_id
+
+
+def nearest_hotspot(concern: Concern) -> int | None:
+    """The active hotspot with a member concern nearest to this one, within the radius."""
+    radius = current_app.config["CLUSTER_EPS_M"]
+    dlat = math.degrees(radius / EARTH_M)
+    dlon = dlat / max(math.cos(math.radians(concern.lat)), 1e-6)
+    query = (
+        sa.select(Concern.hotspot_id, Concern.lat, Concern.lon)
+        .join(Hotspot, Hotspot.id == Concern.hotspot_id)
+        .where(
+            Concern.lat.between(concern.lat - dlat, concern.lat + dlat),
+            Concern.lon.between(concern.lon - dlon, concern.lon + dlon),
+            Concern.id != concern.id,
+            Hotspot.status.in_(HOTSPOT_ACTIVE),
+        )
+    )
+    if current_app.config["CLUSTER_BY_GROUP"]:
+        group = db.session.scalar(sa.select(Category.group).filter_by(id=concern.category_id))
+        query = query.where(Hotspot.category_group == str(group))
+    best: tuple[float, int] | None = None
+    for hotspot_id, lat, lon in db.session.execute(query):
+        metres = _metres(concern.lat, concern.lon, lat, lon)
+        if metres <= radius and (best is None or metres < best[0]):
+            best = (metres, hotspot_id)
+    return best[1] if best else None
+
+
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Equirectangular distance: exact enough within a few hundred metres."""
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    y = math.radians(lat2 - lat1)
+    return EARTH_M * math.hypot(x, y)
+
+
+def _count_in(hotspot_id: int, concern: Concern) -> None:
+    """Bump the hotspot's counts now; the next full re-cluster recomputes everything."""
+    table = Hotspot.__table__
+    recent = utcnow() - concern.reported_at <= timedelta(days=30)
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.id == hotspot_id)
+        .values(
+            concern_count=table.c.concern_count + 1,
+            recent_count=table.c.recent_count + int(recent),
+            last_reported_at=sa.func.coalesce(
+                sa.case(
+                    (table.c.last_reported_at < concern.reported_at, concern.reported_at),
+                    else_=table.c.last_reported_at,
+                ),
+                concern.reported_at,
+            ),
+            updated_at=utcnow(),
+        )
+    )
