@@ -116,6 +116,7 @@ class Config:
         # Web form photos (issue 5): larger is refused; kept photos are resized to this many px.
         self.PHOTO_MAX_BYTES = int(_env_number("PHOTO_MAX_BYTES", 8 * 1024 * 1024))
         self.PHOTO_MAX_DIMENSION = int(_env_number("PHOTO_MAX_DIMENSION", 1600))
+        self.MEDIA_FOLDER = _env("MEDIA_FOLDER")  # web form photos; unset: instance/media
         # "Neighbours reported this nearby" on the web form: radius (m) and look-back (days).
         self.NEARBY_RADIUS_M = _env_number("NEARBY_RADIUS_M", 150.0, float)
         self.NEARBY_DAYS = int(_env_number("NEARBY_DAYS", 60))

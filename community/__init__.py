@@ -61,18 +61,22 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from community.auth.routes import bp as auth_bp
+    from community.basemap.routes import bp as basemap_bp
     from community.intake.routes import bp as intake_bp
     from community.intake.sms_routes import bp as sms_bp
     from community.exports.routes import bp as exports_bp
     from community.open311.routes import bp as open311_bp
     from community.public.routes import bp as public_bp
     from community.staff.routes import bp as staff_bp
+    from community.status.routes import bp as status_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(intake_bp)
     app.register_blueprint(sms_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(status_bp)
+    app.register_blueprint(basemap_bp)
     app.register_blueprint(open311_bp, url_prefix="/open311")
     app.register_blueprint(exports_bp, url_prefix="/exports")
 

@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from community.casenumber import new_case_number
 from community.extensions import db
+from community.geo.place import Place
+from community.intake.errors import IntakeError
+from community.intake.photos import CleanPhoto, new_photo_name, write_photo
 from community.models import (
     Category,
     Concern,
     ConcernSource,
     EventKind,
+    LocationKind,
+    Photo,
     Resident,
 )
 from community.places.city import current_city
+from community.places.locate import place_concern
 from community.privacy import PhoneVault, normalize_phone
 from community.workflow import history
 
+__all__ = ["ConcernInput", "IntakeError", "clean_text", "resident_for", "submit_concern"]
+
 CASE_NUMBER_ATTEMPTS = 8
-
-
-class IntakeError(ValueError):
-    """Input a resident must fix; `field` names the form field, the message says how."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class ConcernInput:
     phone: str | None = None
     occurred_text: str | None = None
     intake_key: str | None = None  # same key twice = the same delivery
+    place: Place | None = None  # already placed (a chosen reading or a map tap): no locate job
+    placed_on_map: bool = False  # the resident put the pin there themselves
+    photo: CleanPhoto | None = None
 
 
 def clean_text(value: str | None, limit: int) -> str:
@@ -55,22 +59,25 @@ def clean_text(value: str | None, limit: int) -> str:
 def submit_concern(data: ConcernInput) -> Concern:
     """Validate and save a concern with a fresh case number; raises IntakeError on bad input.
 
+    The concern, its history, its place and its photo are committed together or not at all.
     A delivery whose intake_key was seen before returns the concern it made the first time.
     """
-    already = _by_intake_key(data.intake_key)
+    already = concern_for_key(data.intake_key)
     if already is not None:
         return already
     limit = current_app.config["CONCERN_TEXT_MAX"]
     text = clean_text(data.text, limit + 1)
     if not text:
-        raise IntakeError("text", "Tell us what is happening.")
+        raise IntakeError("text", _l("Tell us what is happening."))
     if len(text) > limit:
-        raise IntakeError("text", f"Please keep the description under {limit} characters.")
+        raise IntakeError(
+            "text", _l("Please keep the description under %(limit)s characters.", limit=limit)
+        )
     category = db.session.scalar(
         db.select(Category).filter_by(code=data.category_code, active=True)
     )
     if category is None:
-        raise IntakeError("category", "Choose what kind of problem this is.")
+        raise IntakeError("category", _l("Choose what kind of problem this is."))
     resident = resident_for(data.phone, data.language) if data.phone else None
     prefix = current_city().case_prefix
     for _ in range(CASE_NUMBER_ATTEMPTS):
@@ -90,7 +97,7 @@ def submit_concern(data: ConcernInput) -> Concern:
                 db.session.add(concern)
                 db.session.flush()
         except IntegrityError:
-            already = _by_intake_key(data.intake_key)
+            already = concern_for_key(data.intake_key)
             if already is not None:  # the same delivery, saved by a concurrent request
                 return already
             if _case_taken(concern.case_number):
@@ -99,13 +106,53 @@ def submit_concern(data: ConcernInput) -> Concern:
         history.record(
             EventKind.CREATED, "resident", concern_id=concern.id, data={"source": str(data.source)}
         )
-        db.session.commit()
+        if data.place is not None and data.place.found:
+            _place(concern, data.place, data.placed_on_map)
+        _commit_with_photo(concern, data.photo)
         return concern
     db.session.rollback()
     raise RuntimeError("could not draw a free case number")
 
 
-def _by_intake_key(key: str | None) -> Concern | None:
+def _place(concern: Concern, place: Place, on_map: bool) -> None:
+    place_concern(concern, place, actor="resident")
+    if on_map:
+        concern.location_kind = LocationKind.MAP
+
+
+def _commit_with_photo(concern: Concern, photo: CleanPhoto | None) -> None:
+    """Commit the concern; its photo's file is written first and removed if the commit fails."""
+    if photo is None:
+        db.session.commit()
+        return
+    name = new_photo_name()
+    path = write_photo(name, photo)
+    db.session.add(
+        Photo(
+            concern_id=concern.id,
+            file=name,
+            content_type=photo.content_type,
+            width=photo.width,
+            height=photo.height,
+            size_bytes=len(photo.data),
+        )
+    )
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
+
+
+def concern_photo_files(concern_id: int) -> list[str]:
+    """File names (in the media folder) of the photos attached to a concern on the web form."""
+    return list(db.session.scalars(db.select(Photo.file).filter_by(concern_id=concern_id)))
+
+
+def concern_for_key(key: str | None) -> Concern | None:
+    """The concern an earlier delivery with this intake key made, if any."""
     if not key:
         return None
     return db.session.scalar(db.select(Concern).filter_by(intake_key=key))
@@ -120,7 +167,7 @@ def resident_for(raw_phone: str, language: str) -> Resident:
     try:
         phone = normalize_phone(raw_phone)
     except ValueError as exc:
-        raise IntakeError("phone", str(exc)) from exc
+        raise IntakeError("phone", _l("Enter a phone number such as 414-555-0123.")) from exc
     vault = PhoneVault.from_config(current_app.config)
     digest = vault.lookup_hash(phone)
     resident = db.session.scalar(db.select(Resident).filter_by(phone_hash=digest))

@@ -81,11 +81,11 @@ def test_a_phone_number_is_stored_encrypted_and_needs_consent(app, client) -> No
         ({**GOOD, "text": ""}, "Tell us what is happening."),
         ({**GOOD, "text": "   \n\t "}, "Tell us what is happening."),
         ({**GOOD, "location": ""}, "Tell us where it is happening."),
-        ({**GOOD, "category": ""}, "This field is required."),
-        ({**GOOD, "category": "'; DROP TABLE concern; --"}, "Not a valid choice."),
+        ({**GOOD, "category": ""}, "Choose what kind of problem this is."),
+        ({**GOOD, "category": "'; DROP TABLE concern; --"}, "Choose what kind of problem this is."),
         ({**GOOD, "text": "x" * 2001}, "2000"),
         ({**GOOD, "phone": "not a phone", "consent": "y"}, "phone number such as"),
-        ({}, "This field is required."),
+        ({}, "Tell us what is happening."),
     ],
 )
 def test_bad_input_is_a_clear_400_and_saves_nothing(client, data: dict, message: str) -> None:
@@ -115,7 +115,9 @@ def test_a_form_without_csrf_token_is_refused(csrf_app) -> None:
 
 
 def test_unknown_case_and_page_are_404_pages(client) -> None:
-    assert client.get("/report/MKE-ZZZZ").status_code == 404
+    response = client.get("/report/MKE-ZZZZ", follow_redirects=True)
+    assert response.status_code == 404
+    assert "could not find that case" in response.get_data(as_text=True)
     response = client.get("/nowhere", headers={"Accept": "application/json"})
     assert response.status_code == 404 and response.json["error"]
 
