@@ -129,6 +129,17 @@ class Config:
         self.RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "600 per hour")
         self.TRUSTED_PROXIES = int(_env_number("TRUSTED_PROXIES", 0))
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+        # Staff sign-in: failed passwords before an account locks, and for how long.
+        self.LOGIN_MAX_FAILURES = int(_env_number("LOGIN_MAX_FAILURES", 5))
+        self.LOGIN_LOCKOUT_MINUTES = int(_env_number("LOGIN_LOCKOUT_MINUTES", 15))
+        # Sign-in attempts per client address (Flask-Limiter syntax).
+        self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+        # How long an invitation link to set a password stays valid.
+        self.INVITE_TTL_HOURS = int(_env_number("INVITE_TTL_HOURS", 72))
+        # Shortest staff password accepted.
+        self.PASSWORD_MIN_LENGTH = int(_env_number("PASSWORD_MIN_LENGTH", 12))
+        # Days an agency has to respond to a hotspot whose category sets no service level.
+        self.SERVICE_LEVEL_DEFAULT_DAYS = int(_env_number("SERVICE_LEVEL_DEFAULT_DAYS", 30))
 
     def validate(self) -> None:
         """Refuse settings that would be unsafe in this environment."""
@@ -155,6 +166,8 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True  # the remember-me cookie is never readable by scripts
+    REMEMBER_COOKIE_SAMESITE = "Lax"  # nor sent on another site's form posts
     PREFERRED_URL_SCHEME = "https"
 
     def __init__(self) -> None:

@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from community.admin.routes import bp as admin_bp
     from community.auth.routes import bp as auth_bp
     from community.basemap.routes import bp as basemap_bp
     from community.intake.routes import bp as intake_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sms_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(status_bp)
     app.register_blueprint(basemap_bp)
     app.register_blueprint(open311_bp, url_prefix="/open311")

@@ -1,46 +1,48 @@
-"""Sign in and out."""
+"""Sign in and out, one's own account, and accepting an invitation."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
 
-from community.extensions import db, limiter
-from community.models import User, utcnow
+from community.auth import accounts
+from community.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, SetPasswordForm
+from community.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=200)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
-
-
 def _safe_next(target: str | None) -> str:
     # Only local paths: never redirect a signed-in user to another site.
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return url_for("staff.hotspots")
 
 
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if form.is_submitted():
         if form.validate():
-            user = db.session.scalar(
-                db.select(User).filter_by(email=form.email.data.strip().lower())
-            )
-            if user and user.active and user.check_password(form.password.data):
-                user.last_login_at = utcnow()
-                db.session.commit()
-                login_user(user)
+            result = accounts.authenticate(form.email.data, form.password.data)
+            if result.user is not None:
+                login_user(result.user)
                 return redirect(_safe_next(request.args.get("next")))
-            form.password.errors.append("Wrong e-mail or password.")
+            form.password.errors.append(result.error)
         return render_template("auth/login.html", form=form), 400
     return render_template("auth/login.html", form=form)
 
@@ -50,3 +52,62 @@ def logout():
     logout_user()
     flash("Signed out.")
     return redirect(url_for("public.home"))
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template(
+        "auth/account.html", password_form=ChangePasswordForm(), everywhere_form=ConfirmForm()
+    )
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.password.data)
+        except accounts.AccountError as error:
+            form.form_errors.append(str(error))
+        else:
+            login_user(current_user)  # this browser stays signed in with the new token
+            flash("Password changed. Every other browser is signed out.")
+            return redirect(url_for("auth.account"))
+    page = render_template("auth/account.html", password_form=form, everywhere_form=ConfirmForm())
+    return page, 400
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    accounts.logout_everywhere(current_user)
+    logout_user()
+    flash("Signed out on every device.")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invite(token: str):
+    user = accounts.user_for_invite(token)
+    if user is None or not user.active:
+        abort(
+            404,
+            description="This invitation link is not valid or has expired. "
+            "Ask an admin for a new one.",
+        )
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.accept_invite(token, form.password.data)
+        except accounts.AccountError as error:
+            form.password.errors.append(str(error).removeprefix("Password: "))
+        else:
+            logout_user()
+            flash("Your password is set. Sign in with it now.")
+            return redirect(url_for("auth.login"))
+    code = 400 if form.is_submitted() else 200
+    return render_template("auth/invite.html", form=form, user=user), code

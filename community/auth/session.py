@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hmac
 from collections.abc import Callable
 from typing import Any
 
@@ -16,15 +17,24 @@ from community.models import Role, User
 def init_login(app: Flask) -> None:
     login.init_app(app)
     login.login_view = "auth.login"
+    login.login_message = "Please sign in to see that page."
     login.session_protection = "strong"
-    login.user_loader(_load_user)
+    login.user_loader(load_user)
 
 
-def _load_user(user_id: str) -> User | None:
-    try:
-        return db.session.get(User, int(user_id))
-    except ValueError:
+def load_user(session_id: str) -> User | None:
+    """The user a session names, if the account is active and the session was not ended.
+
+    The session holds "id:token"; a new token on the user (logout everywhere, disable, password
+    or role change) makes every older session anonymous at its next request.
+    """
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
         return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def roles_required(*roles: Role) -> Callable:

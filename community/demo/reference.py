@@ -1,9 +1,9 @@
-"""Reference data every deployment starts from: agencies and categories with routing."""
+"""Reference data every deployment starts from: agencies, categories, service levels, routing."""
 
 from __future__ import annotations
 
 from community.extensions import db
-from community.models import Agency, AgencyKind, Category, CategoryGroup
+from community.models import Agency, AgencyKind, AreaKind, Category, CategoryGroup, RoutingRule
 
 AGENCIES = [
     *[
@@ -72,10 +72,43 @@ CATEGORIES = [
 ]
 
 
+# Days from assignment until a response is due, per category (admins change them in /admin).
+SERVICE_LEVEL_DAYS = {
+    "shots_fired": 7,
+    "violent_crime": 7,
+    "drug_activity": 30,
+    "prostitution": 30,
+    "loitering": 21,
+    "nuisance_property": 45,
+    "vacant_building": 60,
+    "illegal_dumping": 10,
+    "graffiti": 14,
+    "reckless_driving": 30,
+    "noise": 14,
+    "streetlight_out": 7,
+    "other": 30,
+}
+
+DISTRICTS = [str(n) for n in range(1, 8)]
+# Routing rules: (category code or None, police district or None, lead, partners). The most
+# specific rule wins, so "drug activity in district 7" beats "anything in district 7".
+ROUTING_RULES = [
+    *[("drug_activity", d, f"MPD-D{d}", ["DA-CPU"]) for d in DISTRICTS],
+    *[("shots_fired", d, f"MPD-D{d}", ["OVP"]) for d in DISTRICTS],
+    *[(None, d, f"MPD-D{d}", []) for d in DISTRICTS],
+    ("nuisance_property", None, "DNS", ["DA-CPU"]),
+    ("vacant_building", None, "DNS", []),
+    ("illegal_dumping", None, "DPW", []),
+    ("graffiti", None, "DPW", []),
+    ("streetlight_out", None, "DPW", []),
+    ("other", None, "DA-CPU", []),
+]
+
+
 def load_reference_data() -> dict[str, int]:
-    """Insert missing agencies and categories (idempotent); returns how many were added."""
+    """Insert missing agencies, categories and (into an empty table) routing rules."""
     agencies = {a.code: a for a in db.session.scalars(db.select(Agency))}
-    added = {"agencies": 0, "categories": 0}
+    added = {"agencies": 0, "categories": 0, "routing_rules": 0}
     for code, name, kind, district in AGENCIES:
         if code not in agencies:
             agencies[code] = Agency(code=code, name=name, kind=kind, police_district=district)
@@ -96,5 +129,29 @@ def load_reference_data() -> dict[str, int]:
                 )
             )
             added["categories"] += 1
+    db.session.flush()
+    categories = {c.code: c for c in db.session.scalars(db.select(Category))}
+    for code, days in SERVICE_LEVEL_DAYS.items():
+        if code in categories and categories[code].service_level_days is None:
+            categories[code].service_level_days = days
+    added["routing_rules"] = _seed_routing_rules(agencies, categories)
     db.session.commit()
     return added
+
+
+def _seed_routing_rules(agencies: dict[str, Agency], categories: dict[str, Category]) -> int:
+    """The default rules, only into an empty table: an admin's edits are never undone."""
+    if db.session.scalar(db.select(db.func.count(RoutingRule.id))):
+        return 0
+    for category, district, lead, partners in ROUTING_RULES:
+        db.session.add(
+            RoutingRule(
+                category_id=categories[category].id if category else None,
+                area_kind=AreaKind.POLICE_DISTRICT if district else None,
+                area_code=district,
+                lead_agency_id=agencies[lead].id,
+                partners=[agencies[p] for p in partners],
+                note="default Milwaukee routing",
+            )
+        )
+    return len(ROUTING_RULES)

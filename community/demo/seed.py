@@ -15,6 +15,7 @@ from community.geo.citypkg import CityPackage
 from community.hotspots.recluster import recluster
 from community.models import (
     ActionKind,
+    ActionOutcome,
     Agency,
     AssignmentRole,
     Category,
@@ -23,14 +24,21 @@ from community.models import (
     EventKind,
     Hotspot,
     Resident,
+    ResolutionOutcome,
     Role,
     User,
     utcnow,
 )
 from community.places.locate import locate_concern
 from community.privacy import PhoneVault
+from community.routing.suggest import suggest
 from community.workflow import history
-from community.workflow.service import assign, log_action, resolve
+from community.workflow.service import (
+    assign,
+    confirm_suggestion,
+    log_action,
+    resolve,
+)
 
 DEMO_USERS = [
     ("admin@demo.example.org", "Ada Admin", Role.ADMIN, None, "demo-admin"),
@@ -182,18 +190,19 @@ def _demo_resident(vault: PhoneVault, index: int) -> Resident:
 
 
 def work_some_hotspots(seed: int) -> None:
-    """Give the demo a history: leads and partners, actions, a few resolutions."""
+    """Give the demo a history: owners from the routing rules, actions, a few resolutions."""
     rng = np.random.default_rng(seed)
     prosecutor = db.session.scalar(db.select(User).filter_by(role=Role.PROSECUTOR))
     agencies = {a.code: a for a in db.session.scalars(db.select(Agency))}
     ranked = db.session.scalars(db.select(Hotspot).order_by(Hotspot.priority.desc())).all()
     for rank, hotspot in enumerate(ranked[: int(len(ranked) * 0.7)]):
-        lead = _lead_for(hotspot, agencies)
-        assign(
-            hotspot, lead, AssignmentRole.LEAD, prosecutor, "demo: routed by category and district"
-        )
-        if lead.code != "DA-CPU":
-            assign(hotspot, agencies["DA-CPU"], AssignmentRole.PARTNER, prosecutor, None)
+        suggestion = suggest(hotspot)
+        if suggestion is not None:
+            confirm_suggestion(hotspot, prosecutor, suggestion)
+            lead = suggestion.lead
+        else:
+            lead = agencies["DA-CPU"]
+            assign(hotspot, lead, AssignmentRole.LEAD, prosecutor, "demo: no routing rule")
         if rank % 3 != 2:
             kind = ActionKind.NUISANCE_LETTER if lead.code == "DNS" else ActionKind.DIRECTED_PATROL
             log_action(
@@ -203,18 +212,16 @@ def work_some_hotspots(seed: int) -> None:
                 prosecutor,
                 "demo action",
                 "An officer visited and spoke with neighbours.",
+                outcome=ActionOutcome.DONE,
             )
         if rank % 5 == 4 and rng.random() < 0.8:
-            resolve(hotspot, prosecutor, "demo: owner evicted the tenants; activity stopped")
+            resolve(
+                hotspot,
+                prosecutor,
+                "demo: owner evicted the tenants; activity stopped",
+                ResolutionOutcome.OWNER_COMPLIANT,
+            )
     db.session.commit()
-
-
-def _lead_for(hotspot: Hotspot, agencies: dict[str, Agency]) -> Agency:
-    category = hotspot.category
-    if category and category.default_lead_agency:
-        return category.default_lead_agency
-    district = next((c.police_district.code for c in hotspot.concerns if c.police_district), None)
-    return agencies.get(f"MPD-D{district}", agencies["DA-CPU"])
 
 
 def seed_demo(city: CityPackage, vault: PhoneVault, count: int = 2000, seed: int = 414) -> dict:

@@ -3,7 +3,14 @@
 from community.models.agency import Agency, AgencyKind
 from community.models.apikey import ApiKey
 from community.models.area import Area, AreaKind
-from community.models.assignment import Action, ActionKind, Assignment, AssignmentRole
+from community.models.assignment import (
+    Action,
+    ActionKind,
+    ActionOutcome,
+    Assignment,
+    AssignmentRole,
+    ResolutionOutcome,
+)
 from community.models.base import Base, utcnow
 from community.models.category import Category, CategoryGroup
 from community.models.concern import (
@@ -19,11 +26,13 @@ from community.models.message import Conversation, Message, MessageDirection, Me
 from community.models.photo import Photo
 from community.models.repeat_location import RepeatLocation
 from community.models.resident import Resident
+from community.models.routing import RoutingRule, routing_rule_partner
 from community.models.user import Role, User
 
 __all__ = [
     "Action",
     "ActionKind",
+    "ActionOutcome",
     "Agency",
     "AgencyKind",
     "ApiKey",
@@ -51,7 +60,10 @@ __all__ = [
     "Photo",
     "RepeatLocation",
     "Resident",
+    "ResolutionOutcome",
     "Role",
+    "RoutingRule",
     "User",
+    "routing_rule_partner",
     "utcnow",
 ]

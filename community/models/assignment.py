@@ -27,6 +27,9 @@ class Assignment(Base):
     reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set on hand-off
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # service level
+    # The routing rule that suggested this owner, when staff confirmed a suggestion.
+    routing_rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("routing_rule.id"))
 
     agency = relationship("Agency")
     hotspot = relationship("Hotspot", back_populates="assignments")
@@ -61,6 +64,24 @@ class ActionKind(enum.StrEnum):
     BOARD_UP = "board_up"
     COMMUNITY_MEETING = "community_meeting"
     OTHER = "other"
+
+
+class ActionOutcome(enum.StrEnum):
+    DONE = "done"  # carried out as planned
+    NO_ACCESS = "no_access"  # nobody there, or the property could not be entered
+    VIOLATION_FOUND = "violation_found"  # an inspection or visit found a problem
+    NO_VIOLATION = "no_violation"  # nothing found to act on
+    REFERRED = "referred"  # passed to another agency or service
+    FOLLOW_UP_NEEDED = "follow_up_needed"  # more work to do
+
+
+class ResolutionOutcome(enum.StrEnum):
+    PROBLEM_STOPPED = "problem_stopped"  # the activity or condition has ended
+    IMPROVED = "improved"  # better, and the neighbours agree it is enough for now
+    PROPERTY_SECURED = "property_secured"  # boarded, cleaned, repaired or demolished
+    OWNER_COMPLIANT = "owner_compliant"  # the owner or tenant fixed it after contact
+    ENFORCEMENT = "enforcement"  # citations, arrests or a court order ended it
+    NO_PROBLEM_FOUND = "no_problem_found"  # checked repeatedly; nothing to act on
 
 
 class Action(Base):

@@ -29,11 +29,19 @@ class Category(Base):
     # 1 (minor) .. 5 (life safety); priority weights live here, in data, not in code.
     severity: Mapped[int] = mapped_column(sa.SmallInteger)
     default_lead_agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"))
+    # Service level: days from assignment until the response is due (None: the default).
+    service_level_days: Mapped[int | None] = mapped_column(sa.SmallInteger)
     active: Mapped[bool] = mapped_column(default=True)
 
     default_lead_agency = relationship("Agency")
 
-    __table_args__ = (sa.CheckConstraint("severity BETWEEN 1 AND 5", name="severity_range"),)
+    __table_args__ = (
+        sa.CheckConstraint("severity BETWEEN 1 AND 5", name="severity_range"),
+        sa.CheckConstraint(
+            "service_level_days IS NULL OR service_level_days BETWEEN 1 AND 365",
+            name="service_level_range",
+        ),
+    )
 
     def name(self, lang: str = "en") -> str:
         """The category's name in a language (Spanish or English)."""

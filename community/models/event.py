@@ -24,6 +24,9 @@ class EventKind(enum.StrEnum):
     SPLIT = "split"
     REOPENED = "reopened"  # a resolved hotspot got new concerns within the reopen window
     NOTE = "note"
+    UNASSIGNED = "unassigned"  # a partner agency taken off a hotspot
+    DUE_DATE_CHANGED = "due_date_changed"
+    ACTION_UPDATED = "action_updated"
 
 
 class Event(Base):

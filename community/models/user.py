@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -20,6 +21,11 @@ class Role(enum.StrEnum):
     VIEWER = "viewer"  # read-only, never sees resident contact details
 
 
+def new_session_token() -> str:
+    """A random token; changing it signs the user out of every browser."""
+    return secrets.token_urlsafe(24)
+
+
 class User(UserMixin, Base):
     __tablename__ = "user"
 
@@ -32,12 +38,28 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the signed session: a new token ends every session (logout everywhere, disable,
+    # password or role change), since the user loader refuses a session with the old one.
+    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An invitation: only the SHA-256 of the one-time token is kept.
+    invite_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    invite_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     agency = relationship("Agency")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
         return self.active
+
+    def get_id(self) -> str:
+        """The session's user id carries the session token (see session_token)."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Sign the user out of every browser at the next request."""
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of the password."""

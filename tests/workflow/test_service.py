@@ -6,7 +6,6 @@ import pytest
 import sqlalchemy as sa
 
 from community.extensions import db
-from community.hotspots.recluster import recluster
 from community.models import ActionKind, AssignmentRole, Event, Hotspot, HotspotStatus
 from community.workflow.service import (
     WorkflowError,
@@ -17,13 +16,6 @@ from community.workflow.service import (
 )
 from community.workflow.states import HOTSPOT_TRANSITIONS
 from tests.factories import agency
-from tests.helpers import placed_concerns
-
-
-@pytest.fixture
-def hotspot(app) -> Hotspot:
-    placed_concerns(4)
-    return db.session.get(Hotspot, recluster().created[0])
 
 
 def _events(hotspot: Hotspot) -> list[tuple[str, str | None]]:
@@ -115,7 +107,7 @@ def test_a_hand_off_while_someone_else_edits_is_refused(hotspot, users) -> None:
         other.get(Hotspot, hotspot.id).updated_at = utcnow()
         other.commit()
     with pytest.raises(StaleDataError):
-        assign(hotspot, agency("DNS"), AssignmentRole.LEAD, users["prosecutor"])
+        assign(hotspot, agency("DNS"), AssignmentRole.LEAD, users["prosecutor"], "vacant house")
         db.session.commit()
     db.session.rollback()
     leads = [

@@ -57,7 +57,7 @@ def test_prosecutor_assigns_and_resolves(client, users, hotspot_id) -> None:
     assert "Milwaukee Police District 3 — lead" in page
     response = client.post(
         f"/staff/hotspots/{hotspot_id}/resolve",
-        data={"resolve-reason": "owner evicted the tenants"},
+        data={"resolve-reason": "owner evicted the tenants", "resolve-outcome": "owner_compliant"},
     )
     assert response.status_code == 302
     assert db.session.get(Hotspot, hotspot_id).status == HotspotStatus.RESOLVED
@@ -106,8 +106,13 @@ def test_agency_staff_see_only_their_agencys_hotspots(client, users, hotspot_id)
             "Agency: This field is required.",
         ),
         ("assign", {"assign-agency_id": "1", "assign-role": "boss"}, "Not a valid choice"),
-        ("resolve", {"resolve-reason": ""}, "Say how the problem was resolved."),
-        ("resolve", {"resolve-reason": "fixed"}, "Assign a lead agency before resolving."),
+        ("resolve", {"resolve-reason": "", "resolve-outcome": "improved"}, "Say how the problem"),
+        ("resolve", {"resolve-reason": "fixed"}, "Choose the outcome of the response."),
+        (
+            "resolve",
+            {"resolve-reason": "fixed", "resolve-outcome": "improved"},
+            "Assign a lead agency before resolving.",
+        ),
         ("actions", {"action-agency_id": "1", "action-kind": "site_visit"}, "Not a valid choice"),
     ],
 )

@@ -1,0 +1,1 @@
+"""Admin pages: staff accounts (invite, disable, role, agency), routing rules, service levels."""
