@@ -125,6 +125,11 @@ class Config:
         # A real tile layer under the maps; unset: the city outline is the base (offline).
         self.TILE_URL = _env("TILE_URL")
         self.TILE_ATTRIBUTION = _env("TILE_ATTRIBUTION", "")
+        # Meeting reports: the SMS number and web address printed under "How to report".
+        self.REPORT_SMS_NUMBER = _env("REPORT_SMS_NUMBER", self.TWILIO_FROM_NUMBER)
+        self.REPORT_WEB_ADDRESS = _env("REPORT_WEB_ADDRESS")  # unset: PUBLIC_BASE_URL's form
+        # Where a batch of meeting reports writes its PDFs (shared storage when workers are many).
+        self.REPORTS_FOLDER = _env("REPORTS_FOLDER", str(BASE_DIR / "instance" / "reports"))
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "600 per hour")
         self.TRUSTED_PROXIES = int(_env_number("TRUSTED_PROXIES", 0))

@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from community.exports.routes import bp as exports_bp
     from community.open311.routes import bp as open311_bp
     from community.public.routes import bp as public_bp
+    from community.reports.routes import bp as reports_bp
     from community.staff.routes import bp as staff_bp
     from community.status.routes import bp as status_bp
 
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sms_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(reports_bp, url_prefix="/staff/reports")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(status_bp)
     app.register_blueprint(basemap_bp)

@@ -210,3 +210,7 @@ def init_app(app: Flask) -> None:
         worker_command,
     ):
         app.cli.add_command(command)
+    from community.reports.cli import report_batch_command, report_command
+
+    app.cli.add_command(report_command)
+    app.cli.add_command(report_batch_command)

@@ -99,12 +99,21 @@ def process_sms(message_id: int) -> None:
     queue_follow_ups(outcome)
 
 
+@_with_app
+def report_batch(batch_id: int) -> None:
+    """Make every meeting report of a batch, recording progress after each one."""
+    from community.reports.batch import run_batch
+
+    run_batch(batch_id)
+
+
 JOBS: dict[str, Callable[..., Any]] = {
     "process_sms": process_sms,
     "locate_concern": locate_concern,
     "recluster": recluster,
     "fetch_media": fetch_media,
     "notify_hotspot": notify_hotspot,
+    "report_batch": report_batch,
 }
 
 

@@ -23,6 +23,7 @@ from community.models.concern import (
 from community.models.event import AppendOnlyError, Event, EventKind
 from community.models.hotspot import Hotspot, HotspotStatus
 from community.models.message import Conversation, Message, MessageDirection, MessageStatus
+from community.models.report import MeetingReport, ReportBatch, ReportBatchStatus
 from community.models.photo import Photo
 from community.models.repeat_location import RepeatLocation
 from community.models.resident import Resident
@@ -54,9 +55,12 @@ __all__ = [
     "Hotspot",
     "HotspotStatus",
     "LocationKind",
+    "MeetingReport",
     "Message",
     "MessageDirection",
     "MessageStatus",
+    "ReportBatch",
+    "ReportBatchStatus",
     "Photo",
     "RepeatLocation",
     "Resident",

@@ -1,0 +1,1 @@
+"""Printed meeting reports: facts for an area and period, a static map, charts, HTML -> PDF."""
