@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from community.intake.routes import bp as intake_bp
     from community.intake.sms_routes import bp as sms_bp
     from community.exports.routes import bp as exports_bp
+    from community.metrics.routes import bp as metrics_bp
     from community.open311.routes import bp as open311_bp
     from community.public.routes import bp as public_bp
     from community.reports.routes import bp as reports_bp
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(basemap_bp)
     app.register_blueprint(open311_bp, url_prefix="/open311")
     app.register_blueprint(exports_bp, url_prefix="/exports")
+    app.register_blueprint(metrics_bp, url_prefix="/metrics")
 
 
 def register_template_filters(app: Flask) -> None:

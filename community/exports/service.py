@@ -11,7 +11,7 @@ Never exported: phone numbers, residents, staff notes.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -107,12 +107,12 @@ def _batch() -> int:
     return int(current_app.config.get("EXPORT_BATCH_SIZE", 1000))
 
 
-def _local(value: datetime | None, fmt: str = "%Y-%m-%dT%H:%M:%S%z") -> str:
-    return "" if value is None else value.astimezone(city_zone()).strftime(fmt)
+def _local(value: datetime | None, zone: tzinfo, fmt: str = "%Y-%m-%dT%H:%M:%S%z") -> str:
+    return "" if value is None else value.astimezone(zone).strftime(fmt)
 
 
-def _day(value: datetime | None) -> str:
-    return _local(value, "%Y-%m-%d")
+def _day(value: datetime | None, zone: tzinfo) -> str:
+    return _local(value, zone, "%Y-%m-%d")
 
 
 def _names(model: type, column: sa.Column) -> dict[int, str]:
@@ -179,6 +179,7 @@ def concern_rows(flt: ExportFilter, public: bool = False) -> Iterator[dict[str, 
     """One dict per concern matching the filter, staff or public columns."""
     areas = _names(Area, Area.name)
     categories = _names(Category, Category.code)
+    zone = city_zone()  # once per export: finding it is not free
     for row in _rows(_concern_query(flt)):
         common = {
             "case_number": row.case_number,
@@ -191,7 +192,7 @@ def concern_rows(flt: ExportFilter, public: bool = False) -> Iterator[dict[str, 
         if public:
             yield {
                 **common,
-                "reported_date": _day(row.reported_at),
+                "reported_date": _day(row.reported_at, zone),
                 "status": public_status(row.status),
                 "block": block_address(row.location_label) or "",
                 "lat": rounded(row.lat),
@@ -201,7 +202,7 @@ def concern_rows(flt: ExportFilter, public: bool = False) -> Iterator[dict[str, 
         else:
             yield {
                 **common,
-                "reported_at": _local(row.reported_at),
+                "reported_at": _local(row.reported_at, zone),
                 "status": str(row.status),
                 "source": str(row.source),
                 "location": row.location_label or "",
@@ -257,6 +258,7 @@ def hotspot_rows(flt: ExportFilter, public: bool = False) -> Iterator[dict[str, 
     """One dict per hotspot matching the filter, staff or public columns."""
     areas = _names(Area, Area.name)
     categories = _names(Category, Category.code)
+    zone = city_zone()  # once per export: finding it is not free
     for row in _rows(_hotspot_query(flt)):
         common = {
             "hotspot_id": row.id,
@@ -270,9 +272,9 @@ def hotspot_rows(flt: ExportFilter, public: bool = False) -> Iterator[dict[str, 
                 **common,
                 "label": public_text(row.label),
                 "status": str(row.status),
-                "first_reported_date": _day(row.first_reported_at),
-                "last_reported_date": _day(row.last_reported_at),
-                "resolved_date": _day(row.resolved_at),
+                "first_reported_date": _day(row.first_reported_at, zone),
+                "last_reported_date": _day(row.last_reported_at, zone),
+                "resolved_date": _day(row.resolved_at, zone),
                 "lat": rounded(row.centroid_lat),
                 "lon": rounded(row.centroid_lon),
             }
@@ -282,9 +284,9 @@ def hotspot_rows(flt: ExportFilter, public: bool = False) -> Iterator[dict[str, 
                 "label": row.label,
                 "status": str(row.status),
                 "priority": round(row.priority or 0.0, 2),
-                "first_reported_at": _local(row.first_reported_at),
-                "last_reported_at": _local(row.last_reported_at),
-                "resolved_at": _local(row.resolved_at),
+                "first_reported_at": _local(row.first_reported_at, zone),
+                "last_reported_at": _local(row.last_reported_at, zone),
+                "resolved_at": _local(row.resolved_at, zone),
                 "lat": row.centroid_lat,
                 "lon": row.centroid_lon,
             }

@@ -10,7 +10,7 @@ block, not a house. Never: phone numbers, names, e-mails, staff notes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from sqlalchemy.orm import selectinload
@@ -49,11 +49,11 @@ def public_status(status: ConcernStatus) -> str:
     return "open" if status in OPEN_STATUSES else "closed"
 
 
-def w3c(value: datetime | None) -> str | None:
+def w3c(value: datetime | None, zone: tzinfo | None = None) -> str | None:
     """A W3C datetime with the city's UTC offset, e.g. 2026-11-28T17:47:25-06:00."""
     if value is None:
         return None
-    return value.astimezone(city_zone()).isoformat(timespec="seconds")
+    return value.astimezone(zone or city_zone()).isoformat(timespec="seconds")
 
 
 def rounded(value: float | None) -> float | None:
@@ -125,10 +125,13 @@ def as_requests(concerns: Sequence[Concern]) -> list[dict[str, Any]]:
     """Service requests for concerns (loaded with load_options())."""
     notes = _latest_public_notes({c.hotspot_id for c in concerns if c.hotspot_id})
     media = _media_urls([c.id for c in concerns if c.source == ConcernSource.OPEN311])
-    return [as_request(c, notes, media) for c in concerns]
+    zone = city_zone()
+    return [as_request(c, notes, media, zone) for c in concerns]
 
 
-def as_request(concern: Concern, notes: dict[int, str], media: dict[int, str]) -> dict[str, Any]:
+def as_request(
+    concern: Concern, notes: dict[int, str], media: dict[int, str], zone: tzinfo | None = None
+) -> dict[str, Any]:
     """One concern in the GeoReport v2 request shape."""
     hotspot = concern.hotspot
     lead = hotspot.lead if hotspot is not None else None
@@ -141,10 +144,10 @@ def as_request(concern: Concern, notes: dict[int, str], media: dict[int, str]) -
         "description": public_text(concern.text, language=concern.language),
         "agency_responsible": lead.agency.name if lead is not None else None,
         "service_notice": None,
-        "requested_datetime": w3c(concern.reported_at),
-        "updated_datetime": w3c(_updated(concern)),
-        # A service level's due date, once assignments carry one.
-        "expected_datetime": w3c(getattr(lead, "due_at", None)) if lead is not None else None,
+        "requested_datetime": w3c(concern.reported_at, zone),
+        "updated_datetime": w3c(_updated(concern), zone),
+        # A service level's due date, where assignments carry one.
+        "expected_datetime": w3c(getattr(lead, "due_at", None), zone) if lead else None,
         "address": block_address(concern.location_label),
         "address_id": None,
         "zipcode": None,

@@ -1,0 +1,1 @@
+"""Outcome metrics: how fast agencies act and resolve, backlogs, outcomes, where concerns come from."""
