@@ -80,7 +80,7 @@ def start_batch(batch: ReportBatch) -> None:
             "community.jobs.report_batch",
             args=(batch.id,),
             job_id=f"report_batch-{batch.id}",
-            job_timeout=JOB_TIMEOUT,
+            timeout=JOB_TIMEOUT,
             result_ttl=0,
             failure_ttl=86400,
         )
