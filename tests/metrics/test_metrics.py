@@ -37,6 +37,10 @@ def day(n: float) -> datetime:
 
 @pytest.fixture
 def fixed(app) -> dict:
+    return build_fixed()
+
+
+def build_fixed() -> dict:
     """Four hotspots with known times (days after T0):
 
     H1 drug_activity  reported 0, lead MPD-D3 at 1, actions at 2 (site visit) and 5 (arrest),
