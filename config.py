@@ -109,8 +109,6 @@ class Config:
         self.OPEN311_CONTACT = _env("OPEN311_CONTACT", "")
         # Exports: rows fetched from the database per batch while streaming.
         self.EXPORT_BATCH_SIZE = int(_env_number("EXPORT_BATCH_SIZE", 1000))
-        # Metrics: days after assignment a hotspot with no due date counts as overdue.
-        self.METRICS_OVERDUE_DAYS = int(_env_number("METRICS_OVERDUE_DAYS", 30))
         # Largest request body accepted (413 above it): room for a photo, never a flood.
         self.MAX_CONTENT_LENGTH = int(_env_number("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
         # Web form photos (issue 5): larger is refused; kept photos are resized to this many px.

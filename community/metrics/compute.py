@@ -30,6 +30,7 @@ class HotspotFacts:
     resolved_at: datetime | None
     done_at: datetime | None  # when it left the active statuses (None: still active)
     due_at: datetime | None = None
+    service_level: timedelta | None = None  # the category's own, when it sets one
 
     @property
     def start(self) -> datetime:
@@ -205,12 +206,15 @@ def backlog_trend(
 
 
 def due(hotspot: HotspotFacts, lead: LeadFacts | None, default: timedelta) -> datetime:
-    """When a response is due: a due date where one is recorded, else a default service level."""
+    """When a response is due: the lead's due date where recorded, else the service level
+    (the category's, else the default) from the lead's start, or from the first report while
+    nobody leads."""
     if lead is not None and lead.due_at is not None:
         return lead.due_at
     if hotspot.due_at is not None:
         return hotspot.due_at
-    return (lead.start if lead is not None else hotspot.start) + default
+    level = hotspot.service_level or default
+    return (lead.start if lead is not None else hotspot.start) + level
 
 
 def overdue(

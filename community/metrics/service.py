@@ -64,6 +64,7 @@ class Metrics:
     mix: dict[str, Counter]
     kinds_total: Counter
     outcomes: Counter
+    resolutions: dict[str, Counter]
     concerns_total: int
     resolved_total: int
     per_neighborhood: list[tuple[str, int]]
@@ -88,11 +89,29 @@ def _done_times() -> dict[int, datetime | None]:
     return done
 
 
+def resolution_outcomes(since: datetime) -> dict[str, Counter]:
+    """How hotspots resolved since `since` ended, by the lead agency recorded at resolution."""
+    rows = db.session.execute(
+        sa.select(Event.data).where(
+            Event.kind == EventKind.STATUS_CHANGED,
+            Event.to_status == HotspotStatus.RESOLVED,
+            Event.created_at >= since,
+        )
+    )
+    found: dict[str, Counter] = {}
+    for (data,) in rows:
+        if data and data.get("outcome"):
+            found.setdefault(data.get("lead") or "—", Counter())[data["outcome"]] += 1
+    return found
+
+
 def load_hotspots() -> list[HotspotFacts]:
     done = _done_times()
-    categories = dict(db.session.execute(sa.select(Category.id, Category.code)).all())
+    categories = {c.id: c for c in db.session.scalars(sa.select(Category))}
     facts = []
     for hotspot in db.session.scalars(sa.select(Hotspot)):
+        category = categories.get(hotspot.category_id)
+        level_days = getattr(category, "service_level_days", None)
         left = None
         if hotspot.status not in ACTIVE:
             # No status event (data from before the history): fall back to its own stamps.
@@ -100,12 +119,13 @@ def load_hotspots() -> list[HotspotFacts]:
         facts.append(
             HotspotFacts(
                 id=hotspot.id,
-                category=categories.get(hotspot.category_id, "other"),
+                category=category.code if category is not None else "other",
                 created_at=hotspot.created_at,
                 first_reported_at=hotspot.first_reported_at,
                 resolved_at=hotspot.resolved_at,
                 done_at=left,
                 due_at=getattr(hotspot, "due_at", None),
+                service_level=timedelta(days=level_days) if level_days else None,
             )
         )
     return facts
@@ -191,7 +211,8 @@ def build_metrics(days: int = 90, now: datetime | None = None) -> Metrics:
     now = now or utcnow()
     since = now - timedelta(days=days)
     hotspots, leads, actions = load_hotspots(), load_leads(), load_actions()
-    default_due = timedelta(days=current_app.config.get("METRICS_OVERDUE_DAYS", 30))
+    # The workflow's default service level where it has one (issue 7), else 30 days.
+    default_due = timedelta(days=int(current_app.config.get("SERVICE_LEVEL_DEFAULT_DAYS", 30)))
     moments = compute.week_ends(now, TREND_WEEKS)
     category_names = dict(db.session.execute(sa.select(Category.code, Category.name_en)).all())
 
@@ -234,6 +255,7 @@ def build_metrics(days: int = 90, now: datetime | None = None) -> Metrics:
         mix=mix,
         kinds_total=sum(mix.values(), Counter()),
         outcomes=compute.outcomes(actions, since),
+        resolutions=resolution_outcomes(since),
         concerns_total=db.session.scalar(
             sa.select(sa.func.count(Concern.id)).where(Concern.reported_at >= since)
         ),

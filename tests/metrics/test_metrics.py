@@ -48,9 +48,13 @@ def build_fixed() -> dict:
     H2 drug_activity  reported 0, lead MPD-D3 at 2, action at 6 (citation), resolved at 20
     H3 drug_activity  reported 0, lead DNS at 0, action at 1 (nuisance letter), still open
     H4 noise          reported 30, no lead, no action, still open
+
+    Both categories get a 30-day service level (the reference data's vary).
     """
     agencies = {a.code: a for a in db.session.scalars(db.select(Agency))}
     categories = {c.code: c for c in db.session.scalars(db.select(Category))}
+    for code in ("drug_activity", "noise"):
+        categories[code].service_level_days = 30
 
     def hotspot(category: str, reported: float, status: HotspotStatus, resolved: float | None):
         h = Hotspot(
@@ -75,6 +79,7 @@ def build_fixed() -> dict:
                     from_status="in_progress",
                     to_status="resolved",
                     created_at=day(resolved),
+                    data={"outcome": "problem_stopped", "lead": "Milwaukee Police District 3"},
                 )
             )
         return h
@@ -168,10 +173,11 @@ def test_times_per_agency_match_the_hand_computed_values(fixed) -> None:
 
 
 def test_backlog_trend_overdue_and_outcomes(fixed, app) -> None:
-    app.config["METRICS_OVERDUE_DAYS"] = 30
+    app.config["SERVICE_LEVEL_DEFAULT_DAYS"] = 30
     m = build_metrics(days=90, now=NOW)
     assert m.backlog_total == 2  # H3 and H4
     # H3: DNS lead since day 0, due day 30 < day 55: overdue. H4: due day 60: not yet.
+    # (No due date on the assignments: the service level applies.)
     assert m.overdue_total == 1
     dns = next(r for r in m.agencies if r.name == "Department of Neighborhood Services")
     assert dns.overdue == 1
@@ -185,6 +191,21 @@ def test_backlog_trend_overdue_and_outcomes(fixed, app) -> None:
     assert m.mix["Milwaukee Police District 3"] == {"site_visit": 1, "arrest": 1, "citation": 1}
     assert m.mix["Department of Neighborhood Services"] == {"nuisance_letter": 1}
     assert m.resolved_total == 2
+    assert m.resolutions == {"Milwaukee Police District 3": {"problem_stopped": 2}}
+
+
+def test_a_recorded_due_date_or_category_service_level_decides_overdue(fixed, app) -> None:
+    app.config["SERVICE_LEVEL_DEFAULT_DAYS"] = 30
+    lead = db.session.scalar(db.select(Assignment).join(Agency).where(Agency.code == "DNS"))
+    lead.due_at = day(60)  # H3's due date moved past NOW (day 55)
+    db.session.commit()
+    assert build_metrics(days=90, now=NOW).overdue_total == 0
+    noise = db.session.scalar(db.select(Category).filter_by(code="noise"))
+    noise.service_level_days = 7  # H4 reported day 30, nobody leads: due day 37
+    db.session.commit()
+    m = build_metrics(days=90, now=NOW)
+    assert m.overdue_total == 1
+    assert next(r for r in m.categories if r.name == "Noise").overdue == 1
 
 
 def test_concerns_per_area_and_repeat_locations(fixed) -> None:

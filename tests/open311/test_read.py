@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask.testing import FlaskClient
 
 from community.extensions import db
@@ -239,3 +240,15 @@ def test_the_schemas_refuse_what_the_spec_forbids(schema) -> None:
         {"status": "pending"},
     ):
         assert not validator.is_valid([{**good, **bad}]), bad
+
+
+def test_expected_datetime_is_the_leads_due_date(client, some_requests) -> None:
+    hotspot, _ = _hotspot_with_lead(some_requests["fresh"])
+    lead = hotspot.assignments[0]
+    if not hasattr(lead, "due_at"):
+        pytest.skip("assignments carry no due date in this version")
+    lead.due_at = datetime(2026, 7, 1, 17, 0, tzinfo=UTC)
+    db.session.commit()
+    case = some_requests["fresh"][0].case_number
+    body = client.get(f"{API}/requests/{case}.json").get_json()
+    assert body[0]["expected_datetime"] == "2026-07-01T12:00:00-05:00"  # Chicago summer time
