@@ -54,15 +54,16 @@ compute_missing() {
         packages+=(python3-venv)
     fi
 
+    # WeasyPrint (meeting report PDFs, served by `make run` too) needs pango and a font.
+    packages+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+
     if [ "$with_test" = 1 ]; then
         major=$(pg_major)
         packages+=(
             redis-server
             "postgresql-$major" "postgresql-$major-postgis-3"
             chromium
-            libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
             poppler-utils
-            fonts-dejavu-core
         )
     fi
 
