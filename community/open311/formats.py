@@ -8,6 +8,7 @@ by xml.etree, which escapes resident text (`<script>` arrives as `&lt;script&gt;
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -28,10 +29,14 @@ ITEM_NAMES = {
 }
 
 
+# Characters XML 1.0 cannot carry at all (escaping does not help): dropped on the way out.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return XML_INVALID.sub("", str(value))
 
 
 def _append(parent: ET.Element, name: str, value: Any) -> None:

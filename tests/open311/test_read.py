@@ -252,3 +252,12 @@ def test_expected_datetime_is_the_leads_due_date(client, some_requests) -> None:
     case = some_requests["fresh"][0].case_number
     body = client.get(f"{API}/requests/{case}.json").get_json()
     assert body[0]["expected_datetime"] == "2026-07-01T12:00:00-05:00"  # Chicago summer time
+
+
+def test_control_characters_never_make_the_xml_unreadable(client, some_requests) -> None:
+    concern = some_requests["noise"][0]
+    concern.text = "bell\x07 and escape\x1b in old data"
+    db.session.commit()
+    response = client.get(f"{API}/requests/{concern.case_number}.xml")
+    root = ET.fromstring(response.data)  # parses
+    assert root.find("request/description").text == "bell and escape in old data"
