@@ -50,7 +50,7 @@ def clean_photo(raw: bytes, max_bytes: int, max_dimension: int) -> CleanPhoto:
     if len(raw) > max_bytes:
         raise IntakeError(
             "photo",
-            _l("The photo is too large: the limit is %(mb)s MB.", mb=_megabytes(max_bytes)),
+            _l("The photo is too large: the limit is %(mb)s MB.", mb=megabytes(max_bytes)),
         )
     if not raw:
         raise IntakeError("photo", _l("The photo file is empty."))
@@ -96,7 +96,8 @@ def _flatten(image):
     return image.convert("RGB")
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """A size in MB as people write it: "8", "0.2"."""
     value = size / (1024 * 1024)
     return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
 

@@ -20,7 +20,7 @@ from community.extensions import db, limiter
 from community.intake.errors import IntakeError
 from community.intake.forms import ReportForm
 from community.intake.mycases import is_my_case, remember_case
-from community.intake.photos import photo_limits
+from community.intake.photos import megabytes, photo_limits
 from community.intake.suggest import MIN_QUERY, name_point, suggestions
 from community.intake.web import (
     LocationCheck,
@@ -75,7 +75,7 @@ def _render_form(form: ReportForm, status: int = 200, check: LocationCheck | Non
             "intake/report.html",
             form=form,
             check=check,
-            photo_mb=round(max_bytes / (1024 * 1024), 1),
+            photo_mb=megabytes(max_bytes),
         ),
         status,
     )
@@ -177,7 +177,7 @@ def _too_large(error: RequestEntityTooLarge):
     form.form_errors.append(
         _(
             "That was too large to send. A photo can be up to %(mb)s MB: choose a smaller one.",
-            mb=round(limit / (1024 * 1024), 1),
+            mb=megabytes(limit),
         )
     )
     return _render_form(form, 413)

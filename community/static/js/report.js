@@ -113,6 +113,7 @@
       .then(function () { return loadFile("script", { src: d.basemapJs }); })
       .then(function () {
         map = window.L.map(mapBox, { maxZoom: 19 });
+        mapBox.leafletMap = map;  // for scripts and tests that drive the map
         return window.Basemap.add(map, d.basemap);
       })
       .then(function () {
