@@ -48,7 +48,10 @@ def plan(old: np.ndarray, new: np.ndarray, threshold: float = MATCH_THRESHOLD) -
         return result
     hotspots, hotspot_sizes = np.unique(old[old >= 0], return_counts=True)
     both = (old >= 0) & (new >= 0)
-    pairs, shared = np.unique(np.column_stack([old[both], new[both]]), axis=0, return_counts=True)
+    # One int64 key per (hotspot, cluster): a 1-D unique is far faster than axis=0.
+    span = int(new.max()) + 1
+    keys, shared = np.unique(old[both] * span + new[both], return_counts=True)
+    pairs = np.column_stack([keys // span, keys % span])
     if len(pairs) == 0:
         result.new = [int(c) for c in clusters]
         return result

@@ -48,6 +48,7 @@ from community.workflow.states import can_transition
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 3
+WRITE_BATCH = 20_000
 STAGES = ("load", "cluster", "match", "apply", "summarise", "repeats")
 Progress = Callable[[str], None]
 
@@ -129,7 +130,17 @@ def _run(now: datetime, progress: Progress) -> ReclusterResult:
         window, membership, config["CLUSTER_REPEAT_COUNT"], config["CLUSTER_REPEAT_DAYS"], now
     )
     result.repeat_locations = sum(per_hotspot.values())
-    result.refreshed = summary.refresh(window, x, y, membership, facts, city, now, per_hotspot)
+    moved = membership != window.hotspot
+    touched = {
+        int(h)
+        for h in np.concatenate(
+            [membership[moved], window.hotspot[moved], membership[window.unclustered]]
+        )
+        if h >= 0
+    } | set(result.created)
+    result.refreshed = summary.refresh(
+        window, x, y, membership, facts, city, now, since, per_hotspot, touched
+    )
     progress("summarise")
     _mark_clustered(started, now)
     progress("repeats")
@@ -245,29 +256,25 @@ def _merge(absorbed: Hotspot, survivor: Hotspot) -> None:
 def _move_concerns(window: Window, membership: np.ndarray) -> int:
     """Point concerns at their new hotspots and record each move; returns how many moved."""
     changed = np.flatnonzero(membership != window.hotspot)
-    if len(changed) == 0:
-        return 0
-    ids = window.ids[changed].tolist()
-    hotspots = membership[changed].tolist()
-    db.session.execute(
-        db.update(Concern),
-        [{"id": i, "hotspot_id": h} for i, h in zip(ids, hotspots, strict=True)],
-    )
     now = utcnow()
-    db.session.execute(
-        db.insert(Event),
-        [
-            {
-                "kind": EventKind.CLUSTERED,
-                "actor": "system",
-                "concern_id": i,
-                "hotspot_id": h,
-                "created_at": now,
-            }
-            for i, h in zip(ids, hotspots, strict=True)
-        ],
-    )
-    return len(ids)
+    for start in range(0, len(changed), WRITE_BATCH):  # batches: flat memory at a million
+        chunk = changed[start : start + WRITE_BATCH]
+        pairs = list(zip(window.ids[chunk].tolist(), membership[chunk].tolist(), strict=True))
+        db.session.execute(db.update(Concern), [{"id": i, "hotspot_id": h} for i, h in pairs])
+        db.session.execute(
+            db.insert(Event),
+            [
+                {
+                    "kind": EventKind.CLUSTERED,
+                    "actor": "system",
+                    "concern_id": i,
+                    "hotspot_id": h,
+                    "created_at": now,
+                }
+                for i, h in pairs
+            ],
+        )
+    return len(changed)
 
 
 def _reopen(

@@ -10,7 +10,7 @@ import numpy as np
 from community.extensions import db
 from community.geo.clustering import repeat_keys
 from community.hotspots.window import Window
-from community.models import RepeatLocation
+from community.models import Concern, RepeatLocation
 
 
 def rebuild(
@@ -42,11 +42,13 @@ def rebuild(
 
 def _row(window: Window, membership: np.ndarray, indexes: np.ndarray, now: datetime) -> dict:
     first = indexes[0]
-    label_code = int(window.label_code[first])
+    label = db.session.scalar(
+        db.select(Concern.location_label).where(Concern.id == int(window.ids[first]))
+    )
     hotspots = [h for h in membership[indexes].tolist() if h >= 0]
     hood = int(window.neighborhood[first])
     return {
-        "label": str(window.labels[label_code]) if label_code >= 0 else "",
+        "label": (label or "")[:200],
         "lat": float(window.lat[first]),
         "lon": float(window.lon[first]),
         "concern_count": len(indexes),

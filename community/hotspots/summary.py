@@ -49,18 +49,36 @@ def refresh(
     facts: dict[int, CategoryFacts],
     city: CityPackage,
     now: datetime,
+    since: datetime,
     repeats: dict[int, int],
+    touched: set[int],
 ) -> int:
-    """Recompute every hotspot with concerns in the window; returns how many rows changed."""
+    """Recompute every hotspot with concerns in the window; returns how many rows changed.
+
+    Scores, trends and shapes are recomputed for all (they change as concerns age); the
+    all-time totals and the place label only for hotspots whose members changed (touched).
+    """
     members = membership >= 0
     if not members.any():
         return 0
     hotspot_ids, dense = np.unique(membership[members], return_inverse=True)
     values = _derived(window, x, y, members, dense, hotspot_ids, facts, city, now, repeats)
-    totals = _totals(hotspot_ids)
+    stored = _stored(hotspot_ids)
+    changed_ids = np.array(sorted(touched & set(values) | (set(values) - set(stored))))
+    totals = _totals(changed_ids)
+    places = _places(changed_ids, since)
     for hotspot_id, row in values.items():
-        count, first, last = totals.get(hotspot_id, (0, None, None))
-        row.update(concern_count=count, first_reported_at=first, last_reported_at=last)
+        if hotspot_id in totals:
+            count, first, last = totals[hotspot_id]
+            place = places.get(hotspot_id)
+            label = _label(facts[row["category_id"]].name_en, place)
+        else:
+            count, first, last, label = stored[hotspot_id]
+            if not label.startswith(facts[row["category_id"]].name_en):
+                # The leading category changed: keep the place, rename the problem.
+                place = label.split(" near ", 1)[1] if " near " in label else None
+                label = _label(facts[row["category_id"]].name_en, place)
+        row.update(concern_count=count, first_reported_at=first, last_reported_at=last, label=label)
     changed = _changed(values)
     if changed:
         table = Hotspot.__table__
@@ -97,15 +115,12 @@ def _derived(
     )
     categories = _counts_by(dense, window.category[members], n)
     hoods = _counts_by(dense, window.neighborhood[members], n)
-    places = _counts_by(dense, window.label_code[members], n)
     values: dict[int, dict] = {}
     for i, hotspot_id in enumerate(hotspot_ids.tolist()):
         top = categories[i].most_common(1)[0][0]
         hood = next((h for h, _ in hoods[i].most_common() if h >= 0), None)
-        place = next((p for p, _ in places[i].most_common() if p >= 0), None)
         fact = facts[top]
         values[hotspot_id] = {
-            "label": _label(fact.name_en, None if place is None else window.labels[place]),
             "category_id": top,
             "category_group": fact.group,
             "category_counts": json.dumps(
@@ -130,10 +145,36 @@ def _label(category_name: str, place: str | None) -> str:
 def _counts_by(dense: np.ndarray, values: np.ndarray, n: int) -> list[Counter]:
     """For each dense label, a Counter of values (few distinct per hotspot)."""
     counters: list[Counter] = [Counter() for _ in range(n)]
-    pairs, counts = np.unique(np.column_stack([dense, values]), axis=0, return_counts=True)
-    for (label, value), k in zip(pairs.tolist(), counts.tolist(), strict=True):
-        counters[label][value] = k
+    values = np.asarray(values, dtype=np.int64)
+    low = int(values.min()) if len(values) else 0
+    span = int(values.max()) - low + 1 if len(values) else 1
+    # One int64 key per (label, value): a 1-D unique is many times faster than axis=0.
+    keys, counts = np.unique(dense.astype(np.int64) * span + (values - low), return_counts=True)
+    for key, k in zip(keys.tolist(), counts.tolist(), strict=True):
+        label, value = divmod(key, span)
+        counters[label][value + low] = k
     return counters
+
+
+def _places(hotspot_ids: np.ndarray, since: datetime) -> dict[int, str]:
+    """Each hotspot's most reported place label in the window (ties: alphabetical)."""
+    best: dict[int, tuple[int, str]] = {}
+    ids = hotspot_ids.tolist()
+    for start in range(0, len(ids), 900):
+        rows = db.session.execute(
+            db.select(Concern.hotspot_id, Concern.location_label, sa.func.count(Concern.id))
+            .where(
+                Concern.hotspot_id.in_(ids[start : start + 900]),
+                Concern.location_label.is_not(None),
+                Concern.reported_at >= since,
+            )
+            .group_by(Concern.hotspot_id, Concern.location_label)
+        )
+        for hotspot_id, label, count in rows:
+            current = best.get(hotspot_id)
+            if current is None or (count, current[1]) > (current[0], label):
+                best[hotspot_id] = (count, label)
+    return {hotspot_id: label for hotspot_id, (_, label) in best.items()}
 
 
 def _totals(hotspot_ids: np.ndarray) -> dict[int, tuple[int, datetime, datetime]]:
@@ -153,6 +194,24 @@ def _totals(hotspot_ids: np.ndarray) -> dict[int, tuple[int, datetime, datetime]
         )
         totals.update({row[0]: (row[1], row[2], row[3]) for row in rows})
     return totals
+
+
+def _stored(hotspot_ids: np.ndarray) -> dict[int, tuple[int, datetime, datetime, str]]:
+    """What is stored now: count, first and last report, and label, by hotspot id."""
+    stored = {}
+    ids = hotspot_ids.tolist()
+    for start in range(0, len(ids), 900):
+        rows = db.session.execute(
+            db.select(
+                Hotspot.id,
+                Hotspot.concern_count,
+                Hotspot.first_reported_at,
+                Hotspot.last_reported_at,
+                Hotspot.label,
+            ).where(Hotspot.id.in_(ids[start : start + 900]))
+        )
+        stored.update({row[0]: tuple(row[1:]) for row in rows})
+    return stored
 
 
 def _changed(values: dict[int, dict]) -> list[int]:

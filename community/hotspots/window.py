@@ -1,7 +1,8 @@
 """The concerns a re-cluster considers, loaded as columns (numpy arrays), not ORM objects.
 
 A million concerns as ORM objects would take gigabytes; as arrays they take tens of MB. Rows
-are read in chunks so the Python tuples of one chunk are all that exist at once.
+are read in chunks so the Python tuples of one chunk are all that exist at once. Location
+labels (text) are not loaded: the few that are needed are asked for by hotspot or by id.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 
 from community.extensions import db
 from community.models import (
@@ -43,8 +45,7 @@ class Window:
     open: np.ndarray  # bool: status OPEN (not resolved)
     is_address: np.ndarray  # bool: placed on an exact address point
     neighborhood: np.ndarray  # area id, -1 for none
-    labels: pd.Index  # distinct location labels
-    label_code: np.ndarray  # index into labels, -1 for none
+    unclustered: np.ndarray  # bool: located since the last run (or joined on the fast path)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -83,36 +84,60 @@ def matchable_hotspots(reopen_since: datetime) -> db.Select:
     )
 
 
+class epoch_seconds(sa.sql.expression.FunctionElement):  # noqa: N801 - an SQL function
+    """Seconds since 1970 of a UTC timestamp column, computed by the database (no parsing here)."""
+
+    type = sa.Float()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_sqlite(element: epoch_seconds, compiler, **kw) -> str:
+    # SQLite stores UTC as ISO text; julianday() parses it, 2440587.5 is 1970-01-01.
+    return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
+
+
+@compiles(epoch_seconds, "postgresql")
+def _epoch_postgresql(element: epoch_seconds, compiler, **kw) -> str:
+    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})::float8"
+
+
 def load_window(since: datetime, reopen_since: datetime, facts: dict[int, CategoryFacts]) -> Window:
-    """Located, recent concerns that are not part of a hotspot staff have finished with."""
-    query = db.select(
+    """Located, recent concerns that are not part of a hotspot staff have finished with.
+
+    Every column comes back as a number computed by the database, so rows go straight into
+    one float array per chunk with no per-value Python conversion.
+    """
+    query = sa.select(
         Concern.id,
         Concern.lon,
         Concern.lat,
         Concern.category_id,
-        Concern.reported_at,
-        Concern.hotspot_id,
-        Concern.status,
-        Concern.location_kind,
-        Concern.neighborhood_id,
-        Concern.location_label,
+        epoch_seconds(Concern.reported_at),
+        sa.func.coalesce(Concern.hotspot_id, -1),
+        sa.case((Concern.status == ConcernStatus.OPEN.value, 1), else_=0),
+        sa.case((Concern.location_kind == LocationKind.ADDRESS.value, 1), else_=0),
+        sa.func.coalesce(Concern.neighborhood_id, -1),
+        sa.case((Concern.clustered_at.is_(None), 1), else_=0),
     ).where(
         Concern.geocode_status == GeocodeStatus.LOCATED,
         Concern.status.in_(CLUSTERED_STATUSES),
         Concern.reported_at >= since,
-        db.or_(
+        sa.or_(
             Concern.hotspot_id.is_(None),
             Concern.hotspot_id.in_(matchable_hotspots(reopen_since)),
         ),
     )
-    columns: dict[str, list[np.ndarray]] = {name: [] for name in _NAMES}
-    labels: list[str | None] = []
-    result = db.session.execute(query.execution_options(yield_per=CHUNK))
-    for rows in result.partitions():
-        _append_chunk(columns, labels, rows)
-    data = {name: _concat(parts, _DTYPES[name]) for name, parts in columns.items()}
-    codes, uniques = pd.factorize(pd.Series(labels, dtype=object), use_na_sentinel=True)
-    category = data["category"]
+    result = db.session.connection().execute(query)
+    # Every column is a plain number: read the driver's tuples straight into arrays, without
+    # building a SQLAlchemy Row per concern (the one cost that grows with the city).
+    chunks = []
+    while rows := result.cursor.fetchmany(CHUNK):
+        chunks.append(np.array(rows, dtype=float))
+    result.close()
+    table = np.concatenate(chunks) if chunks else np.zeros((0, 10))
+    del chunks
+    category = table[:, 3].astype(np.int64)
     size = max(facts, default=0) + 1
     severity = np.zeros(size, dtype=np.int8)
     group = np.full(size, "", dtype=object)
@@ -120,61 +145,16 @@ def load_window(since: datetime, reopen_since: datetime, facts: dict[int, Catego
         severity[category_id] = fact.severity
         group[category_id] = fact.group
     return Window(
-        ids=data["ids"],
-        lon=data["lon"],
-        lat=data["lat"],
+        ids=table[:, 0].astype(np.int64),
+        lon=table[:, 1].copy(),
+        lat=table[:, 2].copy(),
         category=category,
         group=group[category],
         severity=severity[category],
-        reported_s=data["reported_s"],
-        hotspot=data["hotspot"],
-        open=data["open"],
-        is_address=data["is_address"],
-        neighborhood=data["neighborhood"],
-        labels=pd.Index(uniques),
-        label_code=codes.astype(np.int32),
+        reported_s=table[:, 4].copy(),
+        hotspot=table[:, 5].astype(np.int64),
+        open=table[:, 6] > 0,
+        is_address=table[:, 7] > 0,
+        neighborhood=table[:, 8].astype(np.int64),
+        unclustered=table[:, 9] > 0,
     )
-
-
-_NAMES = (
-    "ids",
-    "lon",
-    "lat",
-    "category",
-    "reported_s",
-    "hotspot",
-    "open",
-    "is_address",
-    "neighborhood",
-)
-_DTYPES = {
-    "ids": np.int64,
-    "lon": float,
-    "lat": float,
-    "category": np.int64,
-    "reported_s": float,
-    "hotspot": np.int64,
-    "open": bool,
-    "is_address": bool,
-    "neighborhood": np.int64,
-}
-
-
-def _append_chunk(columns: dict[str, list[np.ndarray]], labels: list, rows: list) -> None:
-    (ids, lon, lat, category, reported, hotspot, status, kind, hood, label) = zip(
-        *rows, strict=True
-    )
-    columns["ids"].append(np.array(ids, dtype=np.int64))
-    columns["lon"].append(np.array(lon, dtype=float))
-    columns["lat"].append(np.array(lat, dtype=float))
-    columns["category"].append(np.array(category, dtype=np.int64))
-    columns["reported_s"].append(np.array([r.timestamp() for r in reported], dtype=float))
-    columns["hotspot"].append(np.array([-1 if h is None else h for h in hotspot], dtype=np.int64))
-    columns["open"].append(np.array([s == ConcernStatus.OPEN for s in status], dtype=bool))
-    columns["is_address"].append(np.array([k == LocationKind.ADDRESS for k in kind], dtype=bool))
-    columns["neighborhood"].append(np.array([-1 if n is None else n for n in hood], dtype=np.int64))
-    labels.extend(label)
-
-
-def _concat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.array([], dtype=dtype)
