@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_date
 from flask import current_app, has_request_context, url_for
 from rapidfuzz import fuzz
 
@@ -280,7 +281,7 @@ def _hotspot_rows(
     ]
     ids = [h.id for h in hotspots]
     owners = _owners(ids)
-    last_actions = _last_actions(ids, period.end)
+    last_actions = _last_actions(ids, period.end, language)
     places = _places(ids, language)
     rows = []
     for number, hotspot in enumerate(hotspots, start=1):
@@ -336,8 +337,8 @@ def _owners(hotspot_ids: list[int]) -> dict[int, tuple[str, list[str]]]:
     return owners
 
 
-def _last_actions(hotspot_ids: list[int], before: datetime) -> dict[int, str]:
-    """hotspot id -> "Directed patrol, 2026-10-03" for its latest action before the period end."""
+def _last_actions(hotspot_ids: list[int], before: datetime, language: str) -> dict[int, str]:
+    """hotspot id -> "Directed patrol, Oct 3, 2026": its latest action before the period end."""
     latest: dict[int, str] = {}
     if not hotspot_ids:
         return latest
@@ -348,7 +349,7 @@ def _last_actions(hotspot_ids: list[int], before: datetime) -> dict[int, str]:
     )
     zone = city_zone()
     for hotspot_id, kind, occurred_at in rows:
-        day = occurred_at.astimezone(zone).date().isoformat()
+        day = format_date(occurred_at.astimezone(zone).date(), format="medium", locale=language)
         latest[hotspot_id] = f"{action_kind_label(kind)}, {day}"
     return latest
 
