@@ -81,13 +81,31 @@ def _features(city: CityPackage, layer_id: str):
         for _props, geometry in read_geojson(city.file(city.manifest["city_limits"]["file"])):
             yield _feature(geometry, AREA_TOLERANCE, {"name": city.name})
     elif layer_id == ROADS_LAYER:
-        spec = city.manifest["roads"]
-        for props, geometry in read_geojson(city.file(spec["file"])):
-            name = props.get(spec.get("name_field", "name"))
-            yield _feature(geometry, ROAD_TOLERANCE, {"name": name})
+        yield from _roads(city)
     else:
         for area in iter_areas(city, [layer_id]):
             yield _feature(area.geometry, AREA_TOLERANCE, {"code": area.code, "name": area.name})
+
+
+def _roads(city: CityPackage):
+    """One MultiLineString per road name: thousands of short segments cost more in keys."""
+    spec = city.manifest["roads"]
+    lines: dict[str, list] = {}
+    for props, geometry in read_geojson(city.file(spec["file"])):
+        name = str(props.get(spec.get("name_field", "name")) or "")
+        simple = _rounded(geometry_geojson(geometry.simplify(ROAD_TOLERANCE)))
+        parts = (
+            simple["coordinates"]
+            if simple["type"] == "MultiLineString"
+            else [simple["coordinates"]]
+        )
+        lines.setdefault(name, []).extend(part for part in parts if len(part) > 1)
+    for name, parts in sorted(lines.items()):
+        yield {
+            "type": "Feature",
+            "properties": {"name": name or None},
+            "geometry": {"type": "MultiLineString", "coordinates": parts},
+        }
 
 
 def _feature(geometry, tolerance: float, properties: dict[str, Any]) -> dict[str, Any]:
