@@ -68,13 +68,19 @@ def _web_report(form: ReportForm) -> WebReport:
     )
 
 
-def _render_form(form: ReportForm, status: int = 200, check: LocationCheck | None = None):
+def _render_form(
+    form: ReportForm,
+    status: int = 200,
+    check: LocationCheck | None = None,
+    photo_dropped: bool = False,
+):
     max_bytes, _dimension = photo_limits()
     return (
         render_template(
             "intake/report.html",
             form=form,
             check=check,
+            photo_dropped=photo_dropped,
             photo_mb=megabytes(max_bytes),
         ),
         status,
@@ -92,7 +98,9 @@ def report():
     data = _web_report(form)
     try:
         if request.form.get("action") == "check":
-            return _render_form(form, check=check_location(data))
+            # A browser never re-sends a file: say so rather than lose the photo silently.
+            dropped = bool(form.photo.data and form.photo.data.filename)
+            return _render_form(form, check=check_location(data), photo_dropped=dropped)
         concern = submit_web_report(data, form.photo.data)
     except IntakeError as error:
         field = getattr(form, error.field)
