@@ -22,6 +22,7 @@ from community.reports.build import file_name, make_report, report_pdf
 from community.reports.i18n import LANGUAGES
 from community.reports.service import (
     DEFAULT_DAYS,
+    MAX_DAYS,
     Period,
     last_report_end,
     local_midnight,
@@ -57,6 +58,8 @@ def create_batch(
     start = local_midnight(since) if since else None
     if start is not None and start >= end:
         raise BatchError("The period must start before it ends (and not in the future).")
+    if start is not None and end - start > timedelta(days=MAX_DAYS):
+        raise BatchError(f"A report covers at most {MAX_DAYS} days; choose a later start date.")
     batch = ReportBatch(
         area_kind=kind,
         language=language,
@@ -152,6 +155,7 @@ def _period(batch: ReportBatch, selection: AreaSelection) -> Period:
         start = last_report_end(selection)
         if start is None or start >= batch.until:
             start = batch.until - timedelta(days=DEFAULT_DAYS)
+    start = max(start, batch.until - timedelta(days=MAX_DAYS))  # last report long ago
     return Period(start=start, end=batch.until)
 
 

@@ -36,6 +36,7 @@ from community.reports.i18n import gettext as _
 from community.reports.labels import action_kind_label, outcome_label, status_label
 
 DEFAULT_DAYS = 30
+MAX_DAYS = 731  # two years: a weekly chart of 105 bars still reads; 6,000 would not
 NOT_COUNTED = (ConcernStatus.DUPLICATE, ConcernStatus.NOT_ACTIONABLE)
 NOT_LISTED = (HotspotStatus.DUPLICATE, HotspotStatus.NOT_ACTIONABLE)
 ACTIVE = (
@@ -176,9 +177,15 @@ def resolve_period(
     if since is not None:
         start = local_midnight(since)
     else:
-        start = last_report_end(selection) or end - timedelta(days=DEFAULT_DAYS)
+        # Since the last report for the area, unless it ended after this period's end (a
+        # report for an earlier month made later) or so long ago it would be too long.
+        last = last_report_end(selection)
+        start = last if last is not None and last < end else end - timedelta(days=DEFAULT_DAYS)
+        start = max(start, end - timedelta(days=MAX_DAYS))
     if start >= end:
         raise PeriodError("The period must start before it ends (and not in the future).")
+    if end - start > timedelta(days=MAX_DAYS):
+        raise PeriodError(f"A report covers at most {MAX_DAYS} days; choose a later start date.")
     return Period(start=start, end=end)
 
 

@@ -79,6 +79,7 @@ def test_unknown_area_is_a_400_with_close_matches(demo_client) -> None:
         ({"area": "METCALFE PARK", "since": "yesterday"}, "must look like 2026-10-01"),
         ({"area": "METCALFE PARK", "since": "2026-02-30"}, "must look like 2026-10-01"),
         ({"area": "METCALFE PARK", "since": "2099-01-01"}, "must start before it ends"),
+        ({"area": "METCALFE PARK", "since": "1900-01-01"}, "at most 731 days"),
         ({"area": "METCALFE PARK", "language": "fr"}, "Choose English"),
         ({"area_text": "x" * 5000}, "No area called"),
     ],
@@ -153,3 +154,30 @@ def test_a_batch_asks_for_a_known_kind(demo_client) -> None:
         as_text=True
     )
     assert db.session.scalar(db.select(db.func.count(ReportBatch.id))) == 0
+
+
+def test_default_period_after_an_earlier_report(demo_app) -> None:
+    from datetime import date, timedelta
+
+    from community.models import utcnow
+    from community.reports.areas import select_areas
+    from community.reports.service import resolve_period
+
+    selection = select_areas(["METCALFE PARK"])
+    fresh = resolve_period(selection)
+    assert timedelta(days=29) < fresh.end - fresh.start <= timedelta(days=30)  # never reported
+    db.session.add(
+        MeetingReport(
+            area_key=selection.key,
+            area_label=selection.label,
+            language="en",
+            period_start=utcnow() - timedelta(days=20),
+            period_end=utcnow() - timedelta(days=6),
+        )
+    )
+    db.session.commit()
+    since_last = resolve_period(selection)
+    assert abs(since_last.start - (utcnow() - timedelta(days=6))) < timedelta(seconds=5)
+    # A report for an earlier month, made after that month: its own 30 days, not an error.
+    earlier = resolve_period(selection, until=date.today() - timedelta(days=10))
+    assert earlier.end - earlier.start == timedelta(days=30)
