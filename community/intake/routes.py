@@ -75,12 +75,16 @@ def _render_form(
     photo_dropped: bool = False,
 ):
     max_bytes, _dimension = photo_limits()
+    # A phone number is never shown back, not even to the person who typed it.
+    phone_cleared = bool(form.phone.data)
+    form.phone.data = ""
     return (
         render_template(
             "intake/report.html",
             form=form,
             check=check,
             photo_dropped=photo_dropped,
+            phone_cleared=phone_cleared,
             photo_mb=megabytes(max_bytes),
         ),
         status,

@@ -62,7 +62,9 @@ def test_a_phone_number_is_stored_encrypted_and_needs_consent(app, client) -> No
 
     response = client.post("/report", data={**GOOD, "phone": "414-555-0123"})
     assert response.status_code == 400
-    assert "agree to text updates" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "agree to text updates" in page
+    assert "0123" not in page and "Type your phone number again" in page  # never shown back
     assert _count(Concern) == 0 and _count(Resident) == 0
     response = client.post("/report", data={**GOOD, "phone": "414-555-0123", "consent": "y"})
     assert response.status_code == 302
