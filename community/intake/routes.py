@@ -28,6 +28,7 @@ from community.intake.web import (
     active_category,
     check_location,
     nearby_for,
+    other_problems,
     submit_web_report,
 )
 from community.intake.where import locate_report, parse_point
@@ -97,9 +98,11 @@ def report():
     form = _form()
     if not form.is_submitted():
         return _render_form(form)
-    if not form.validate():
-        return _render_form(form, 400)
     data = _web_report(form)
+    if not form.validate():
+        for problem in other_problems(data, form.photo.data):
+            _add_error(form, problem)
+        return _render_form(form, 400)
     try:
         if request.form.get("action") == "check":
             # A browser never re-sends a file: say so rather than lose the photo silently.
@@ -107,11 +110,16 @@ def report():
             return _render_form(form, check=check_location(data), photo_dropped=dropped)
         concern = submit_web_report(data, form.photo.data)
     except IntakeError as error:
-        field = getattr(form, error.field)
-        field.errors = [*field.errors, error.message]
+        _add_error(form, error)
         return _render_form(form, 400)
     remember_case(concern.case_number)
     return redirect(url_for("intake.submitted", case_number=concern.case_number))
+
+
+def _add_error(form: ReportForm, error: IntakeError) -> None:
+    field = getattr(form, error.field)
+    if error.message not in field.errors:
+        field.errors = [*field.errors, error.message]
 
 
 @bp.route("/report/<case_number>")

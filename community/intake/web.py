@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import FileStorage
 
 from community.extensions import db
+from community.intake.errors import IntakeError
 from community.intake.nearby import Nearby, nearby
 from community.intake.photos import CleanPhoto, clean_photo, photo_limits
 from community.intake.service import ConcernInput, concern_for_key, submit_concern
@@ -88,6 +89,21 @@ def submit_web_report(report: WebReport, upload: FileStorage | None) -> Concern:
     else:
         enqueue("locate_concern", concern.id)
     return concern
+
+
+def other_problems(report: WebReport, upload: FileStorage | None) -> list[IntakeError]:
+    """The place's and the photo's problems, so a form with mistakes lists them all at once."""
+    problems = []
+    try:
+        if report.location_text or report.point:
+            locate_report(report.location_text, parse_point(report.point))
+    except IntakeError as error:
+        problems.append(error)
+    try:
+        read_photo(upload)
+    except IntakeError as error:
+        problems.append(error)
+    return problems
 
 
 def read_photo(upload: FileStorage | None) -> CleanPhoto | None:
