@@ -232,10 +232,15 @@ def _rerun(args: argparse.Namespace) -> dict:
     from community.hotspots.recluster import recluster
 
     _insert(args.size // 10, seed=2, prefix="R", days=1)
-    started = time.perf_counter()
-    result = recluster()
+    marks = [("start", time.perf_counter())]
+    result = recluster(progress=lambda stage: marks.append((stage, time.perf_counter())))
+    marks.append(("commit", time.perf_counter()))
+    stages = {name: round(t - marks[i][1], 2) for i, (name, t) in enumerate(marks[1:])}
     return {
-        "seconds": round(time.perf_counter() - started, 2),
+        "seconds": round(marks[-1][1] - marks[0][1], 2),
+        # In memory: DBSCAN plus identity matching, no database reads or writes.
+        "compute_seconds": round(stages["cluster"] + stages["match"], 2),
+        "stages": stages,
         "clusters": result.clusters,
         "kept": len(result.kept),
         "created": len(result.created),
@@ -299,9 +304,16 @@ def _verdicts(rows: list[dict]) -> None:
     if 100_000 in by_size:
         raw, rerun = by_size[100_000]["raw"], by_size[100_000]["rerun"]
         if "seconds" in raw and "seconds" in rerun:
-            ratio = rerun["seconds"] / raw["seconds"]
-            verdict = "PASS" if ratio <= TARGET_RATIO else "MISS"
-            print(f"100k re-run vs raw DBSCAN: {ratio:.2f}x (target <= {TARGET_RATIO}x) {verdict}")
+            for what, key in (
+                ("clustering + matching", "compute_seconds"),
+                ("end to end", "seconds"),
+            ):
+                ratio = rerun[key] / raw["seconds"]
+                verdict = "PASS" if ratio <= TARGET_RATIO else "MISS"
+                print(
+                    f"100k re-run ({what}) vs raw DBSCAN: {ratio:.2f}x "
+                    f"(target <= {TARGET_RATIO}x) {verdict}"
+                )
     if 1_000_000 in by_size:
         rerun = by_size[1_000_000]["rerun"]
         if "max_rss_mb" in rerun:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
+import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -254,15 +255,24 @@ def _merge(absorbed: Hotspot, survivor: Hotspot) -> None:
 
 
 def _move_concerns(window: Window, membership: np.ndarray) -> int:
-    """Point concerns at their new hotspots and record each move; returns how many moved."""
+    """Point concerns at their new hotspots and record each move; returns how many moved.
+
+    Plain executemany statements, in batches: no ORM bookkeeping per concern, flat memory.
+    """
     changed = np.flatnonzero(membership != window.hotspot)
+    concerns, events = Concern.__table__, Event.__table__
+    move = (
+        sa.update(concerns)
+        .where(concerns.c.id == sa.bindparam("concern_id"))
+        .values(hotspot_id=sa.bindparam("new_hotspot_id"))
+    )
     now = utcnow()
-    for start in range(0, len(changed), WRITE_BATCH):  # batches: flat memory at a million
+    for start in range(0, len(changed), WRITE_BATCH):
         chunk = changed[start : start + WRITE_BATCH]
         pairs = list(zip(window.ids[chunk].tolist(), membership[chunk].tolist(), strict=True))
-        db.session.execute(db.update(Concern), [{"id": i, "hotspot_id": h} for i, h in pairs])
+        db.session.execute(move, [{"concern_id": i, "new_hotspot_id": h} for i, h in pairs])
         db.session.execute(
-            db.insert(Event),
+            events.insert(),
             [
                 {
                     "kind": EventKind.CLUSTERED,
@@ -286,10 +296,18 @@ def _reopen(
     result: ReclusterResult,
 ) -> None:
     """A resolved hotspot that got new open concerns within the reopen window goes back to work."""
+    resolved = set(
+        db.session.scalars(
+            db.select(Hotspot.id).where(
+                Hotspot.id.in_(list(plan.keep.values())),
+                Hotspot.status == HotspotStatus.RESOLVED,
+            )
+        )
+    )
     for label, hotspot_id in plan.keep.items():
-        hotspot = db.session.get(Hotspot, hotspot_id)
-        if hotspot.status != HotspotStatus.RESOLVED:
+        if hotspot_id not in resolved:
             continue
+        hotspot = db.session.get(Hotspot, hotspot_id)
         fresh = (labels == label) & (window.hotspot != hotspot_id) & window.open
         if not fresh.any():
             continue

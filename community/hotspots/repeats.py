@@ -30,25 +30,24 @@ def rebuild(
     groups: dict[float, list[int]] = {}
     for key, index in zip(keys[np.isin(keys, repeated)].tolist(), chosen.tolist(), strict=True):
         groups.setdefault(key, []).append(index)
+    labels = _labels([int(window.ids[indexes[0]]) for indexes in groups.values()])
     per_hotspot: Counter = Counter()
     rows = []
     for indexes in groups.values():
-        rows.append(_row(window, membership, np.array(indexes), now))
-        if rows[-1]["hotspot_id"] is not None:
-            per_hotspot[rows[-1]["hotspot_id"]] += 1
+        row = _row(window, membership, np.array(indexes), now)
+        row["label"] = labels.get(int(window.ids[indexes[0]])) or ""
+        rows.append(row)
+        if row["hotspot_id"] is not None:
+            per_hotspot[row["hotspot_id"]] += 1
     db.session.execute(db.insert(RepeatLocation), rows)
     return dict(per_hotspot)
 
 
 def _row(window: Window, membership: np.ndarray, indexes: np.ndarray, now: datetime) -> dict:
     first = indexes[0]
-    label = db.session.scalar(
-        db.select(Concern.location_label).where(Concern.id == int(window.ids[first]))
-    )
     hotspots = [h for h in membership[indexes].tolist() if h >= 0]
     hood = int(window.neighborhood[first])
     return {
-        "label": (label or "")[:200],
         "lat": float(window.lat[first]),
         "lon": float(window.lon[first]),
         "concern_count": len(indexes),
@@ -59,6 +58,19 @@ def _row(window: Window, membership: np.ndarray, indexes: np.ndarray, now: datet
         "hotspot_id": Counter(hotspots).most_common(1)[0][0] if hotspots else None,
         "computed_at": now,
     }
+
+
+def _labels(concern_ids: list[int]) -> dict[int, str]:
+    """The geocoder's label of each concern (one query per 900 ids)."""
+    labels: dict[int, str] = {}
+    for start in range(0, len(concern_ids), 900):
+        rows = db.session.execute(
+            db.select(Concern.id, Concern.location_label).where(
+                Concern.id.in_(concern_ids[start : start + 900])
+            )
+        )
+        labels.update({concern_id: (label or "")[:200] for concern_id, label in rows})
+    return labels
 
 
 def _moment(seconds: float) -> datetime:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 import sqlalchemy as sa
@@ -65,8 +65,8 @@ def refresh(
     values = _derived(window, x, y, members, dense, hotspot_ids, facts, city, now, repeats)
     stored = _stored(hotspot_ids)
     changed_ids = np.array(sorted(touched & set(values) | (set(values) - set(stored))))
-    totals = _totals(changed_ids)
-    places = _places(changed_ids, since)
+    totals = _totals(window, members, dense, hotspot_ids, changed_ids, since)
+    places = _places(window, x, y, members, dense, hotspot_ids, changed_ids)
     for hotspot_id, row in values.items():
         if hotspot_id in totals:
             count, first, last = totals[hotspot_id]
@@ -156,44 +156,85 @@ def _counts_by(dense: np.ndarray, values: np.ndarray, n: int) -> list[Counter]:
     return counters
 
 
-def _places(hotspot_ids: np.ndarray, since: datetime) -> dict[int, str]:
-    """Each hotspot's most reported place label in the window (ties: alphabetical)."""
-    best: dict[int, tuple[int, str]] = {}
-    ids = hotspot_ids.tolist()
+def _places(
+    window: Window,
+    x: np.ndarray,
+    y: np.ndarray,
+    members: np.ndarray,
+    dense: np.ndarray,
+    hotspot_ids: np.ndarray,
+    wanted: np.ndarray,
+) -> dict[int, str]:
+    """Each wanted hotspot's place: the label of its member nearest its centre.
+
+    Found with array arithmetic (one sort), then one query for just those labels.
+    """
+    if len(wanted) == 0:
+        return {}
+    n = len(hotspot_ids)
+    count = np.bincount(dense, minlength=n)
+    cx = np.bincount(dense, x[members], minlength=n) / count
+    cy = np.bincount(dense, y[members], minlength=n) / count
+    distance = np.hypot(x[members] - cx[dense], y[members] - cy[dense])
+    order = np.lexsort((distance, dense))
+    first = order[np.r_[0, np.flatnonzero(np.diff(dense[order])) + 1]]
+    nearest = dict(zip(dense[first].tolist(), window.ids[members][first].tolist(), strict=True))
+    wanted_ids = set(wanted.tolist())
+    concern_for = {h: nearest[i] for i, h in enumerate(hotspot_ids.tolist()) if h in wanted_ids}
+    labels: dict[int, str] = {}
+    ids = list(concern_for.values())
     for start in range(0, len(ids), 900):
         rows = db.session.execute(
-            db.select(Concern.hotspot_id, Concern.location_label, sa.func.count(Concern.id))
-            .where(
-                Concern.hotspot_id.in_(ids[start : start + 900]),
-                Concern.location_label.is_not(None),
-                Concern.reported_at >= since,
+            db.select(Concern.id, Concern.location_label).where(
+                Concern.id.in_(ids[start : start + 900])
             )
-            .group_by(Concern.hotspot_id, Concern.location_label)
         )
-        for hotspot_id, label, count in rows:
-            current = best.get(hotspot_id)
-            if current is None or (count, current[1]) > (current[0], label):
-                best[hotspot_id] = (count, label)
-    return {hotspot_id: label for hotspot_id, (_, label) in best.items()}
+        labels.update({concern_id: label for concern_id, label in rows})
+    return {h: labels[c] for h, c in concern_for.items() if labels.get(c)}
 
 
-def _totals(hotspot_ids: np.ndarray) -> dict[int, tuple[int, datetime, datetime]]:
-    """All-time member count and first/last report (members older than the window count too)."""
-    totals: dict[int, tuple[int, datetime, datetime]] = {}
-    ids = hotspot_ids.tolist()
+def _totals(
+    window: Window,
+    members: np.ndarray,
+    dense: np.ndarray,
+    hotspot_ids: np.ndarray,
+    wanted: np.ndarray,
+    since: datetime,
+) -> dict[int, tuple[int, datetime, datetime]]:
+    """All-time member count and first/last report of the wanted hotspots.
+
+    The window's members come from the arrays; members older than the window (few, and
+    found through the hotspot_id index) are added with one grouped query.
+    """
+    n = len(hotspot_ids)
+    reported = window.reported_s[members]
+    count = np.bincount(dense, minlength=n)
+    first = np.full(n, np.inf)
+    last = np.full(n, -np.inf)
+    np.minimum.at(first, dense, reported)
+    np.maximum.at(last, dense, reported)
+    index = {h: i for i, h in enumerate(hotspot_ids.tolist())}
+    totals = {
+        h: [int(count[index[h]]), _moment(first[index[h]]), _moment(last[index[h]])]
+        for h in wanted.tolist()
+    }
+    ids = wanted.tolist()
     for start in range(0, len(ids), 900):
-        rows = db.session.execute(
+        older = db.session.execute(
             db.select(
-                Concern.hotspot_id,
-                sa.func.count(Concern.id),
-                sa.func.min(Concern.reported_at),
-                sa.func.max(Concern.reported_at),
+                Concern.hotspot_id, sa.func.count(Concern.id), sa.func.min(Concern.reported_at)
             )
-            .where(Concern.hotspot_id.in_(ids[start : start + 900]))
+            .where(Concern.hotspot_id.in_(ids[start : start + 900]), Concern.reported_at < since)
             .group_by(Concern.hotspot_id)
         )
-        totals.update({row[0]: (row[1], row[2], row[3]) for row in rows})
-    return totals
+        for hotspot_id, extra, earliest in older:
+            totals[hotspot_id][0] += extra
+            totals[hotspot_id][1] = min(totals[hotspot_id][1], earliest)
+    return {h: (row[0], row[1], row[2]) for h, row in totals.items()}
+
+
+def _moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(float(seconds), tz=UTC)
 
 
 def _stored(hotspot_ids: np.ndarray) -> dict[int, tuple[int, datetime, datetime, str]]:

@@ -66,7 +66,8 @@ def test_the_locate_job_places_then_joins_then_reclusters(app) -> None:
 
 
 def test_a_burst_of_located_concerns_schedules_one_recluster(app) -> None:
-    url = service_url("TEST_REDIS_URL")
+    # A database of its own on the test Redis: other tests flush theirs.
+    url = service_url("TEST_REDIS_URL").rsplit("/", 1)[0] + "/9"
     app.config["REDIS_URL"] = url
     redis = Redis.from_url(url)
     queue = Queue(QUEUE_NAME, connection=redis)
