@@ -48,6 +48,7 @@ ACTIVE = (
 QUOTE_CATEGORIES = 3
 QUOTES_PER_CATEGORY = 2
 QUOTE_MAX_CHARS = 280
+MIN_QUOTE_CHARS = 15  # "[phone]" alone, or "same as before", says nothing to a meeting
 SAME_TEXT_SCORE = 80  # rapidfuzz token_set_ratio at or above this: the same complaint again
 
 _AREA_COLUMN = {
@@ -205,7 +206,7 @@ def gather(
     facts.resolutions = _resolution_rows(period, numbers, language)
     facts.by_category = _by_category(concerns, categories, language)
     facts.by_week = _by_week(concerns, period)
-    facts.quotes = _quotes(concerns, categories, facts.by_category, language)
+    facts.quotes = _quotes(concerns, categories, language)
     return facts
 
 
@@ -470,7 +471,6 @@ def _monday(day: date) -> date:
 def _quotes(
     concerns: list[sa.Row],
     categories: dict[int, Category],
-    by_category: list[tuple[str, int]],
     language: str,
 ) -> list[Quote]:
     """A few recent, different texts from the top categories, redacted, with no reporter."""
@@ -488,7 +488,7 @@ def _quotes(
             if row.category_id != category_id:
                 continue
             text = _clip(public_text(row.text, language=row.language or "en"))
-            if not text or any(
+            if len(text) < MIN_QUOTE_CHARS or any(
                 fuzz.token_set_ratio(text, seen) >= SAME_TEXT_SCORE for seen in chosen
             ):
                 continue
