@@ -18,7 +18,9 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from community.extensions import db
 from community.intake.errors import IntakeError
+from community.models import Photo
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "HEIF", "MPO"}  # MPO: JPEGs from some phone cameras
 MAX_PIXELS = 50_000_000  # a 12 MP phone photo is far below; a decompression bomb is not
@@ -129,3 +131,18 @@ def write_photo(name: str, photo: CleanPhoto) -> Path:
     final = folder / name
     partial.replace(final)
     return final
+
+
+def web_photos(concern_ids: list[int]) -> dict[int, list[str]]:
+    """Stored web form photo file names per concern (the shape of sms.media.concern_photos)."""
+    photos: dict[int, list[str]] = {}
+    if not concern_ids:
+        return photos
+    rows = db.session.execute(
+        db.select(Photo.concern_id, Photo.file)
+        .where(Photo.concern_id.in_(concern_ids))
+        .order_by(Photo.id)
+    )
+    for concern_id, name in rows:
+        photos.setdefault(concern_id, []).append(name)
+    return photos

@@ -146,11 +146,6 @@ def _commit_with_photo(concern: Concern, photo: CleanPhoto | None) -> None:
         raise
 
 
-def concern_photo_files(concern_id: int) -> list[str]:
-    """File names (in the media folder) of the photos attached to a concern on the web form."""
-    return list(db.session.scalars(db.select(Photo.file).filter_by(concern_id=concern_id)))
-
-
 def concern_for_key(key: str | None) -> Concern | None:
     """The concern an earlier delivery with this intake key made, if any."""
     if not key:

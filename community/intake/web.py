@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from werkzeug.datastructures import FileStorage
@@ -14,6 +15,8 @@ from community.intake.service import ConcernInput, concern_for_key, submit_conce
 from community.intake.where import Located, locate_report, parse_point
 from community.jobs import enqueue
 from community.models import Category, Concern, ConcernSource
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def submit_web_report(report: WebReport, upload: FileStorage | None) -> Concern:
     already = concern_for_key(key)
     if already is not None:
         return already
-    located = locate_report(report.location_text, parse_point(report.point))
+    located = _checked_place(report)
     photo = read_photo(upload)
     concern = submit_concern(
         ConcernInput(
@@ -78,7 +81,7 @@ def submit_web_report(report: WebReport, upload: FileStorage | None) -> Concern:
             phone=report.phone or None,
             occurred_text=report.occurred_text or None,
             intake_key=key,
-            place=located.place if located.confident else None,
+            place=located.place if located.chosen else None,
             placed_on_map=located.on_map,
             photo=photo,
         )
@@ -91,12 +94,24 @@ def submit_web_report(report: WebReport, upload: FileStorage | None) -> Concern:
     return concern
 
 
+def _checked_place(report: WebReport) -> Located:
+    """The place, refused when outside the city; a geocoder failure never loses the report."""
+    point = parse_point(report.point)
+    try:
+        return locate_report(report.location_text, point)
+    except IntakeError:
+        raise
+    except Exception:  # the city data or a Nominatim server failed: save now, place later
+        log.exception("could not check the place of a web report; the locate job will")
+        return Located(None)
+
+
 def other_problems(report: WebReport, upload: FileStorage | None) -> list[IntakeError]:
     """The place's and the photo's problems, so a form with mistakes lists them all at once."""
     problems = []
     try:
         if report.location_text or report.point:
-            locate_report(report.location_text, parse_point(report.point))
+            _checked_place(report)
     except IntakeError as error:
         problems.append(error)
     try:

@@ -12,7 +12,6 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from community.geo.geocoder import US_STATES
@@ -30,17 +29,15 @@ ZIP_RE = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
 
 @dataclass(frozen=True)
 class Located:
-    """The place the server settled on (None: only words; staff or the locate job place it)."""
+    """The place the server settled on (None: only words; the locate job or staff place them).
+
+    `chosen`: the resident picked it (a reading or a point on the map), so it is placed at
+    once; typed words alone are only checked here and placed by the locate job, as for SMS.
+    """
 
     place: Place | None
     on_map: bool = False
-
-    @property
-    def confident(self) -> bool:
-        """Sure enough to place the concern now, without waiting for the locate job."""
-        if self.place is None or not self.place.found:
-            return False
-        return self.on_map or self.place.confidence >= current_app.config["LOCATE_MIN_CONFIDENCE"]
+    chosen: bool = False
 
 
 def outside_city_error() -> IntakeError:
@@ -92,13 +89,14 @@ def _at_point(text: str, point: tuple[float, float]) -> Located:
                 if reading.in_city is False:
                     raise outside_city_error()
                 # The resident picked this reading: it is no longer ambiguous.
-                return Located(replace(reading, alternatives=()))
+                return Located(replace(reading, alternatives=()), chosen=True)
     named = geocoder().reverse(lon, lat)
     if named.in_city is not True:
         raise outside_city_error()
     return Located(
         replace(named, lat=lat, lon=lon, confidence=max(named.confidence, MAP_CONFIDENCE)),
         on_map=True,
+        chosen=True,
     )
 
 

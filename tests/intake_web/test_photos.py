@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from community.extensions import db
+from community.intake.photos import web_photos
 from community.models import Concern, Event, Photo
 from tests.intake_web.conftest import (
     GOOD,
@@ -49,6 +50,7 @@ def test_a_camera_photo_is_resized_upright_and_loses_gps_and_camera(media: Path,
     assert SECRET_MODEL.encode() not in data
     assert (photo.width, photo.height, photo.size_bytes) == (1067, 1600, len(data))
     assert photo.file.startswith("web-") and len(photo.file) > 30
+    assert web_photos([photo.concern_id]) == {photo.concern_id: [photo.file]}
 
 
 def test_png_and_heic_photos_are_kept_as_jpeg(media: Path, client) -> None:
