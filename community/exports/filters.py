@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from community.extensions import db
 from community.filters import city_zone
-from community.models import Area, Category, ConcernStatus, HotspotStatus
+from community.models import Area, AreaKind, Category, ConcernStatus, HotspotStatus
 
 # Group names accepted besides single statuses.
 CONCERN_GROUPS = {
@@ -40,6 +40,12 @@ HOTSPOT_GROUPS = {
         }
     ),
 }
+
+
+# Area layers a concern records (business districts are not stored on concerns).
+AREA_KINDS = frozenset(
+    {AreaKind.NEIGHBORHOOD, AreaKind.ALDERMANIC_DISTRICT, AreaKind.WARD, AreaKind.POLICE_DISTRICT}
+)
 
 
 class ExportFilterError(ValueError):
@@ -96,7 +102,7 @@ def parse_filter(args: Mapping[str, str], kind: str = "concerns") -> ExportFilte
     raw_area = (args.get("area") or "").strip()
     if raw_area:
         area = db.session.get(Area, int(raw_area)) if raw_area.isdigit() else None
-        if area is None:
+        if area is None or area.kind not in AREA_KINDS:
             raise ExportFilterError("Choose an area from the list.")
     start, end = _day(args, "start"), _day(args, "end")
     if start and end and end < start:

@@ -9,11 +9,20 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from community.auth.session import roles_required
+from community.errors import FRIENDLY
 from community.extensions import db
 from community.models import ApiKey, Role
 from community.open311.keys import NAME_MAX, create_key, revoke_key
 
 bp = Blueprint("keys", __name__)
+
+
+@bp.errorhandler(403)
+@bp.errorhandler(404)
+def _html_error(error):
+    # These are pages for people: the app's JSON answer for /open311/ paths is for the API.
+    message = FRIENDLY.get(error.code, error.description)
+    return render_template("errors/error.html", code=error.code, message=message), error.code
 
 
 class KeyForm(FlaskForm):

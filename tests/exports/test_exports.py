@@ -134,6 +134,16 @@ def test_bad_filters_are_a_clear_400(client, users, data, query) -> None:
     assert response.status_code == 400
 
 
+def test_an_area_layer_concerns_do_not_record_is_refused(client, users, data) -> None:
+    business = db.session.scalar(db.select(Area).filter_by(kind=AreaKind.BUSINESS_DISTRICT))
+    assert business is not None
+    sign_in(client, "prosecutor@example.org", "prosecutor-pass")
+    for path in ("/exports/concerns.csv", "/exports/hotspots.geojson"):
+        response = client.get(f"{path}?area={business.id}", headers={"Accept": "text/html"})
+        assert response.status_code == 400
+        assert b"Choose an area from the list." in response.data
+
+
 def test_geojson_is_a_feature_collection_of_points(client, users, data) -> None:
     sign_in(client, "viewer@example.org", "viewer-pass")
     response = client.get("/exports/hotspots.geojson")
