@@ -11,7 +11,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from community.models import AreaKind, Role
 from community.staff.forms import no_markup
@@ -34,7 +34,13 @@ class UserForm(FlaskForm):
 class InviteForm(UserForm):
     email = EmailField(
         "E-mail",
-        validators=[DataRequired(), Length(max=200), Email("Enter an e-mail address.")],
+        validators=[
+            DataRequired(),
+            Length(max=200),
+            Regexp(
+                r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$", message="Enter an e-mail address."
+            ),
+        ],
     )
 
 

@@ -7,7 +7,7 @@ import hmac
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, abort
+from flask import Flask, abort, g
 from flask_login import current_user, login_required
 
 from community.extensions import db, login
@@ -20,6 +20,14 @@ def init_login(app: Flask) -> None:
     login.login_message = "Please sign in to see that page."
     login.session_protection = "strong"
     login.user_loader(load_user)
+    app.before_request(_forget_cached_user)
+
+
+def _forget_cached_user() -> None:
+    # Flask-Login caches the user on `g`, which lives as long as the app context. A request
+    # pushed inside an existing app context (tests, scripts) would otherwise inherit the user
+    # of an earlier request: every request reads its own session instead.
+    g.pop("_login_user", None)
 
 
 def load_user(session_id: str) -> User | None:

@@ -20,6 +20,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -72,7 +73,12 @@ def reason_field(text: str, required: bool = False) -> TextAreaField:
 
 class HotspotForm(FlaskForm):
     # The hotspot's version when the page was made: a change to a newer hotspot is refused.
-    version = HiddenField(validators=[Optional()])
+    version = HiddenField(
+        validators=[
+            Optional(),
+            Regexp(r"^[0-9]{1,9}$", message="This form is out of date: reload the page."),
+        ]
+    )
 
     def expected_version(self) -> int | None:
         text = (self.version.data or "").strip()
@@ -175,6 +181,17 @@ class BulkForm(FlaskForm):
         validators=[DataRequired()],
     )
     due_on = DateField("Due date", validators=[Optional(), due_date_in_range])
-
-
-_action_fields(BulkForm)
+    kind = SelectField(
+        "What was done",
+        choices=[("", "—")] + [(k.value, action_label(k)) for k in ActionKind],
+        validators=[Optional()],
+    )
+    occurred_on = DateField(
+        "When", default=lambda: utcnow().date(), validators=[Optional(), happened_recently]
+    )
+    outcome = SelectField(
+        "Outcome",
+        choices=[("", "—")] + [(o.value, label(o)) for o in ActionOutcome],
+        validators=[Optional()],
+    )
+    notes = TextAreaField("Staff notes", validators=[Optional(), Length(max=NOTE_MAX), no_markup])

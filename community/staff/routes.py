@@ -416,6 +416,8 @@ def _bulk_apply(form: f.BulkForm, agency: Agency) -> tuple[list[str], bool]:
         abort(403)
     if operation == "due" and form.due_on.data is None:
         return ["Due date: pick a date."], False
+    if operation == "action" and not form.kind.data:
+        return ["What was done: choose the action."], False
     for key in dict.fromkeys(form.rows.data):
         hotspot_id, _, version = key.partition(":")
         hotspot = db.session.get(Hotspot, int(hotspot_id)) if hotspot_id.isdigit() else None

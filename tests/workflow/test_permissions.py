@@ -93,8 +93,12 @@ def world(app, users) -> dict:
     assign(hotspot, agency("MPD-D3"), AssignmentRole.LEAD, users["prosecutor"])
     assign(hotspot, agency("OVP"), AssignmentRole.PARTNER, users["prosecutor"])
     db.session.commit()
-    UserFactory(email="dns@example.org", role=Role.AGENCY_STAFF, password="dns-staff-pass",
-                agency_id=agency("DNS").id)
+    UserFactory(
+        email="dns@example.org",
+        role=Role.AGENCY_STAFF,
+        password="dns-staff-pass",
+        agency_id=agency("DNS").id,
+    )
     target = UserFactory(email="target@example.org", role=Role.VIEWER, password="target-pass")
     return {
         "hotspot_id": hotspot.id,
