@@ -107,12 +107,14 @@ def _batch() -> int:
     return int(current_app.config.get("EXPORT_BATCH_SIZE", 1000))
 
 
-def _local(value: datetime | None, zone: tzinfo, fmt: str = "%Y-%m-%dT%H:%M:%S%z") -> str:
-    return "" if value is None else value.astimezone(zone).strftime(fmt)
+def _local(value: datetime | None, zone: tzinfo) -> str:
+    """A time in the city's zone, W3C style (2026-01-05T06:00:00-06:00)."""
+    return "" if value is None else value.astimezone(zone).isoformat(timespec="seconds")
 
 
 def _day(value: datetime | None, zone: tzinfo) -> str:
-    return _local(value, zone, "%Y-%m-%d")
+    """The day in the city's zone (public exports carry no times)."""
+    return "" if value is None else value.astimezone(zone).date().isoformat()
 
 
 def _names(model: type, column: sa.Column) -> dict[int, str]:

@@ -82,6 +82,7 @@ def test_staff_csv_has_exact_places_and_no_contact_details(client, users, data) 
     row = next(r for r in rows if r["case_number"] == data["here"][0].case_number)
     assert row["location"] == "2847 N 35th St" and float(row["lat"]) == data["here"][0].lat
     assert row["hotspot_id"] == str(data["hotspot"].id)
+    assert row["reported_at"].endswith(("-06:00", "-05:00"))  # Milwaukee time, W3C style
     assert "2847 N 35th St" in row["text"] and "[phone]" in row["text"]
     body = response.get_data(as_text=True)
     assert "414-555-0199" not in body and "jo@example.org" not in body and "0199" not in body
