@@ -78,7 +78,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sms_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(reports_bp, url_prefix="/staff/reports")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(status_bp)
