@@ -28,9 +28,9 @@ def cluster_points(
     eps/4 * sqrt(2)/2 (~0.18 eps), a small blur for hotspot detection that bounds memory and
     time by the number of occupied cells rather than points.
 
-    Below that, points at the very same spot (the geocoder gives every report at one address,
-    intersection or landmark the same coordinates) are clustered once, weighted by how many
-    there are: exactly the same labels as clustering every point, for less work.
+    Below that, every point is clustered as it is. (Clustering repeated spots once, weighted,
+    gives the same labels but is slower in scikit-learn, whose weighted path sums weights in
+    a Python loop: measured 0.77 s against 0.52 s at 100k Milwaukee-like concerns.)
     """
     x = np.asarray(x_m, dtype=float).ravel()
     y = np.asarray(y_m, dtype=float).ravel()

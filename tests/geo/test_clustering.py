@@ -116,18 +116,3 @@ def test_outlines_for_every_label_at_once(city):
         shape = shapely.geometry.shape(outline)
         chosen = labels == label
         assert shape.contains(shapely.points(lons[chosen], lats[chosen])).all()
-
-
-def test_repeated_spots_cluster_exactly_as_every_point_would():
-    from sklearn.cluster import DBSCAN
-
-    rng = np.random.default_rng(6)
-    spots = rng.uniform(0, 3000, size=(150, 2))
-    pts = spots[rng.integers(0, 150, 900)]  # many reports at the same geocoded spots
-    pts = np.vstack([pts, rng.uniform(0, 3000, size=(50, 2))])
-    ours = cluster_points(pts[:, 0], pts[:, 1], eps_m=150, min_samples=3)
-    raw = DBSCAN(eps=150, min_samples=3).fit_predict(pts)
-    from sklearn.metrics import adjusted_rand_score
-
-    assert adjusted_rand_score(raw, ours) == 1.0
-    assert ((raw < 0) == (ours < 0)).all()
