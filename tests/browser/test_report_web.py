@@ -24,7 +24,12 @@ DOWNTOWN = (43.0389, -87.9065)
 
 
 @pytest.fixture
-def phone(tab: Tab) -> Tab:
+def phone(tab: Tab, live_app: Flask) -> Tab:
+    """The tab at phone size, with the geocoder's data loaded (as a worker loads it at start)."""
+    from community.places.city import warm_caches
+
+    with live_app.app_context():
+        warm_caches()
     tab.page.set_viewport_size(PHONE)
     return tab
 
