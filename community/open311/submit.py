@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,12 +21,11 @@ from community.extensions import db
 from community.geo.place import Place
 from community.intake.service import ConcernInput, IntakeError, submit_concern
 from community.jobs import enqueue
-from community.models import ApiKey, Concern, ConcernSource, EventKind, GeocodeStatus
+from community.models import ApiKey, Category, Concern, ConcernSource, EventKind
 from community.open311.catalog import ATTRIBUTE_CODES, LANGUAGES, OCCURRED_MAX, category_for
 from community.open311.errors import Open311Error
 from community.open311.serialize import MEDIA_KEY
 from community.places.city import geocoder
-from community.places.locate import place_concern
 from community.workflow import history
 
 DESCRIPTION_MAX = 4000  # the specification's limit; CONCERN_TEXT_MAX may be lower
@@ -41,6 +40,7 @@ class Located:
 
     place: Place
     location_text: str | None
+    on_map: bool = False  # a point the client's user chose, kept as given
 
 
 def _attributes(form: MultiDict) -> dict[str, str]:
@@ -85,16 +85,8 @@ def locate(form: MultiDict) -> Located:
         named = geocoder().reverse(lon, lat)
         if not named.found:
             raise _outside()
-        place = Place(
-            kind="map",  # a point the client's user chose: kept as given
-            lat=lat,
-            lon=lon,
-            label=named.label,
-            confidence=1.0,
-            areas=named.areas,
-            in_city=True,
-        )
-        return Located(place, address)
+        place = replace(named, lat=lat, lon=lon, confidence=1.0, alternatives=())
+        return Located(place, address, on_map=True)
     if address:
         place = geocoder().geocode(address)
         if not place.found:
@@ -156,30 +148,14 @@ def create_request(
     media_url = _media_url(form)
     token = _token(key, idempotency_key)
     located = locate(form)
-    language = attributes.get("language") or "en"
-    try:
-        concern = submit_concern(
-            ConcernInput(
-                text=description.strip()
-                or f"{category.name(language)} (reported through {key.name})",
-                category_code=code,
-                source=ConcernSource.OPEN311,
-                location_text=located.location_text,
-                language=language,
-                phone=(form.get("phone") or "").strip() or None,
-                occurred_text=attributes.get("occurred") or None,
-                intake_key=TOKEN_PREFIX + token,
-            )
-        )
-    except IntakeError as error:
-        name = {"text": "description", "category": "service_code"}.get(error.field, error.field)
-        raise Open311Error(400, f"{name}: {error.message}") from None
-    # Locked and re-read: of two concurrent replays only one places the concern.
-    concern = db.session.get(Concern, concern.id, with_for_update=True, populate_existing=True)
-    if concern.geocode_status == GeocodeStatus.PENDING:  # new, not a replay
-        _place(concern, located.place, key, media_url)
-    else:
-        db.session.commit()
+    replayed = db.session.scalar(db.select(Concern).filter_by(intake_key=TOKEN_PREFIX + token))
+    concern = replayed or _create(form, key, category, attributes, located, token)
+    if replayed is None and media_url:
+        actor = f"open311: {key.name}"[:80]
+        history.record(EventKind.NOTE, actor, concern_id=concern.id, data={MEDIA_KEY: media_url})
+    db.session.commit()  # the media note and the key's last use
+    if replayed is None:
+        enqueue("recluster")  # placed already: only the clustering is owed
     return [
         {
             "service_request_id": concern.case_number,
@@ -190,13 +166,35 @@ def create_request(
     ]
 
 
-def _place(concern: Concern, place: Place, key: ApiKey, media_url: str | None) -> None:
-    actor = f"open311: {key.name}"[:80]
-    place_concern(concern, place, actor=actor)
-    if media_url:
-        history.record(EventKind.NOTE, actor, concern_id=concern.id, data={MEDIA_KEY: media_url})
-    db.session.commit()
-    enqueue("recluster")
+def _create(
+    form: MultiDict,
+    key: ApiKey,
+    category: Category,
+    attributes: dict[str, str],
+    located: Located,
+    token: str,
+) -> Concern:
+    """The concern, created and placed in one transaction by the intake service."""
+    language = attributes.get("language") or "en"
+    description = (form.get("description") or "").strip()
+    try:
+        return submit_concern(
+            ConcernInput(
+                text=description or f"{category.name(language)} (reported through {key.name})",
+                category_code=category.code,
+                source=ConcernSource.OPEN311,
+                location_text=located.location_text,
+                language=language,
+                phone=(form.get("phone") or "").strip() or None,
+                occurred_text=attributes.get("occurred") or None,
+                intake_key=TOKEN_PREFIX + token,
+                place=located.place,
+                placed_on_map=located.on_map,
+            )
+        )
+    except IntakeError as error:
+        name = {"text": "description", "category": "service_code"}.get(error.field, error.field)
+        raise Open311Error(400, f"{name}: {error.message}") from None
 
 
 def find_token(token: str) -> list[dict[str, Any]]:

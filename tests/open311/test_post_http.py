@@ -8,7 +8,14 @@ import pytest
 import requests
 
 from community.extensions import db
-from community.models import ApiKey, Concern, ConcernSource, ConcernStatus, Resident
+from community.models import (
+    ApiKey,
+    Concern,
+    ConcernSource,
+    ConcernStatus,
+    LocationKind,
+    Resident,
+)
 
 DRUGS = {"service_code": "drug_activity"}
 AT_CORNER = {"lat": "43.0676", "long": "-87.9584"}
@@ -44,6 +51,7 @@ def test_a_point_in_the_city_becomes_an_open_placed_concern(live_api, api_key, s
     assert concern.source == ConcernSource.OPEN311
     assert concern.status == ConcernStatus.OPEN
     assert (concern.lat, concern.lon) == (43.0676, -87.9584)
+    assert concern.location_kind == LocationKind.MAP  # the client's point, kept as given
     assert concern.text == "Selling from the porch nightly"
     # A client can now read it back, as any GeoReport client would, and by its token.
     body = requests.get(f"{live_api}/requests/{case}.json", timeout=30).json()
@@ -71,6 +79,7 @@ def test_an_address_string_is_placed_by_our_geocoder(live_api, api_key) -> None:
     concern = db.session.scalar(db.select(Concern).filter_by(case_number=case))
     assert concern.location_text == "2847 N 35th St"
     assert concern.location_label.startswith("2847 N 35th St")
+    assert concern.location_kind == LocationKind.ADDRESS
     assert abs(concern.lat - 43.07) < 0.01
     assert concern.occurred_text == "every night after 10" and concern.language == "es"
     body = requests.get(f"{live_api}/requests/{case}.json", timeout=30).json()[0]
