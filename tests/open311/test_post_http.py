@@ -92,6 +92,7 @@ def test_an_address_string_is_placed_by_our_geocoder(live_api, api_key) -> None:
     [
         ({**AT_CORNER}, 400, "service_code was not provided"),
         ({"service_code": "unicorns", **AT_CORNER}, 400, "service_code 'unicorns' was not found"),
+        ({"service_code": "x' OR '1'='1", **AT_CORNER}, 400, "was not found"),
         ({**DRUGS}, 400, "lat and long, or address_string, was not provided"),
         ({**DRUGS, "lat": "43.0676"}, 400, "both lat and long"),
         ({**DRUGS, "lat": "north", "long": "-87.9"}, 400, "lat must be a number"),

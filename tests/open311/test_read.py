@@ -90,6 +90,8 @@ def test_requests_filters_status_code_dates_and_ids(client, some_requests) -> No
     assert ids("status=open") == fresh | noise
     assert ids("status=open,closed&service_code=noise") == noise
     assert ids("service_code=noise,drug_activity&status=closed") == closed
+    assert ids("service_code=x' OR '1'='1") == set()  # a parameter, never SQL
+    assert ids("page=999999") == set()
     start = (utcnow() - timedelta(days=130)).strftime("%Y-%m-%dT%H:%M:%SZ")
     end = (utcnow() - timedelta(days=100)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert ids(f"start_date={start}&end_date={end}") == old
