@@ -11,7 +11,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from community.models import AreaKind, Role
 from community.staff.forms import no_markup
@@ -68,7 +68,7 @@ def service_level_field(label: str) -> IntegerField:
     return IntegerField(
         label,
         validators=[
-            DataRequired("Give a number of days."),
+            InputRequired("Give a number of days."),
             NumberRange(min=1, max=365, message="Between 1 and 365 days."),
         ],
     )
