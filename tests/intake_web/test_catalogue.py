@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "community" / "translations" / "es" / "LC_MESSAGES"
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 # The pages residents see, whose strings must always be in the catalogue.
 RESIDENT_SOURCES = [
     ("templates", ["base.html", "_field.html", "intake/*.html", "status/*.html", "public/*.html"]),
