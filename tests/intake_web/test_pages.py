@@ -65,3 +65,14 @@ def test_a_photo_chosen_before_the_check_step_is_asked_for_again(client) -> None
         as_text=True
     )
     assert "Choose your photo again before sending" in page
+
+
+def test_the_language_follows_the_browser_until_the_resident_switches(client) -> None:
+    mexican = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
+    page = client.get("/report", headers=mexican).get_data(as_text=True)
+    assert 'lang="es"' in page and "¿Qué tipo de problema?" in page
+    assert "Venta de drogas" in page  # category names come in Spanish too
+    switched = client.get("/report?lang=en", headers=mexican).get_data(as_text=True)
+    assert 'lang="en"' in switched and "What kind of problem?" in switched
+    kept = client.get("/status", headers=mexican).get_data(as_text=True)
+    assert 'lang="en"' in kept  # the choice is remembered for the visit
