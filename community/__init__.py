@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from community.reports.routes import bp as reports_bp
     from community.staff.routes import bp as staff_bp
     from community.status.routes import bp as status_bp
+    from community.triage.routes import bp as triage_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(intake_bp)
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(open311_bp, url_prefix="/open311")
     app.register_blueprint(exports_bp, url_prefix="/exports")
     app.register_blueprint(metrics_bp, url_prefix="/metrics")
+    app.register_blueprint(triage_bp, url_prefix="/staff/triage")
 
 
 def register_template_filters(app: Flask) -> None:

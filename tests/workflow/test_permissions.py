@@ -63,6 +63,15 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("reports.batch", "GET"): SIGNED_IN,
     ("reports.progress", "GET"): SIGNED_IN,
     ("reports.batch_file", "GET"): SIGNED_IN,
+    # Triage map (issue 8): read-only for viewers; agency staff use their work queue.
+    ("triage.index", "GET"): TRIAGE | {"viewer"},
+    ("triage.hotspots_data", "GET"): TRIAGE | {"viewer"},
+    ("triage.concerns_data", "GET"): TRIAGE | {"viewer"},
+    ("triage.heat_data", "GET"): TRIAGE | {"viewer"},
+    ("triage.repeats_data", "GET"): TRIAGE | {"viewer"},
+    ("triage.hotspot_map", "GET"): SEES_HOTSPOT,
+    ("triage.locate_queue", "GET"): TRIAGE,
+    ("triage.place_concern", "POST"): TRIAGE,
     ("auth.account", "GET"): SIGNED_IN,
     ("auth.change_password", "POST"): SIGNED_IN,
     ("auth.logout_everywhere", "POST"): SIGNED_IN,
@@ -107,6 +116,7 @@ def world(app, users) -> dict:
         "user_id": target.id,
         "rule_id": db.session.scalar(db.select(RoutingRule.id).limit(1)),
         "batch_id": 999999,  # none: a 404 for those allowed in, 403 or the login for others
+        "concern_id": 999999,  # none: placing it answers 400 or 404 for those allowed in
     }
 
 

@@ -1,0 +1,1 @@
+"""The prosecutor's triage map: filtered hotspots, concerns, heat and repeat addresses."""
