@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from community.extensions import db
+from community.hotspots.incremental import join_nearest
 from community.intake.errors import IntakeError
 from community.intake.nearby import Nearby, nearby
 from community.intake.photos import CleanPhoto, clean_photo, photo_limits
@@ -86,9 +88,11 @@ def submit_web_report(report: WebReport, upload: FileStorage | None) -> Concern:
             photo=photo,
         )
     )
-    # Placed now: a recluster is owed. Not placed: the locate job tries (then staff).
+    # Placed now: into the nearest active hotspot at once, and a (debounced) recluster is owed,
+    # as after the locate job. Not placed: the locate job tries (then staff).
     if concern.located:
-        enqueue("recluster")
+        join_nearest(concern.id)
+        enqueue("recluster", delay=current_app.config["CLUSTER_DEBOUNCE_S"])
     else:
         enqueue("locate_concern", concern.id)
     return concern

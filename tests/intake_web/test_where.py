@@ -120,3 +120,18 @@ def test_a_tapped_point_is_named(client) -> None:
     assert named["label"] == "near 400 E Wisconsin Ave" and named["in_city"] is True
     assert client.get(f"/report/point?point={_point(OUTSIDE)}").json["in_city"] is False
     assert client.get("/report/point?point=nonsense").status_code == 400
+
+
+def test_a_report_placed_on_the_map_joins_the_active_hotspot_there_at_once(client) -> None:
+    from community.hotspots.recluster import recluster
+    from community.models import Hotspot
+
+    placed_concerns(4, around=DOWNTOWN)
+    recluster()
+    hotspot = db.session.scalar(db.select(Hotspot))
+    data = {**GOOD, "location": "", "point": _point(DOWNTOWN)}
+    case = client.post("/report", data=data).headers["Location"].rsplit("/", 1)[-1]
+    concern = db.session.scalar(db.select(Concern).filter_by(case_number=case))
+    assert concern.hotspot_id == hotspot.id
+    page = client.get(f"/status/{case}").get_data(as_text=True)
+    assert "Joined a problem other neighbours reported here" in page
