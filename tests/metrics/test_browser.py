@@ -70,6 +70,7 @@ def _drive(base_url: str, executable: str, problems: list[str]) -> None:
         page.screenshot(path=SCREENSHOTS / "metrics-staff.png", full_page=True)
         page.get_by_role("link", name="Export").click()
         expect(page.get_by_role("heading", name="Export concerns and hotspots")).to_be_visible()
+        page.screenshot(path=SCREENSHOTS / "exports-staff.png", full_page=True)
         context.close()
         browser.close()
 
