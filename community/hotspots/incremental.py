@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+import numpy as np
 import sqlalchemy as sa
 from flask import current_app
 
@@ -56,35 +57,36 @@ def nearest_hotspot(concern: Concern) -> int | None:
     dlon = dlat / max(math.cos(math.radians(concern.lat)), 1e-6)
     # Two steps, not a join: a join lets the planner walk every member of every active
     # hotspot; the bounding box on the (lat, lon) index reads only what is nearby.
-    nearby = db.session.execute(
+    result = db.session.connection().execute(
         sa.select(Concern.hotspot_id, Concern.lat, Concern.lon).where(
             Concern.lat.between(concern.lat - dlat, concern.lat + dlat),
             Concern.lon.between(concern.lon - dlon, concern.lon + dlon),
             Concern.hotspot_id.is_not(None),
             Concern.id != concern.id,
         )
-    ).all()
-    candidates = sorted(
-        (_metres(concern.lat, concern.lon, lat, lon), hotspot_id) for hotspot_id, lat, lon in nearby
     )
-    candidates = [(m, h) for m, h in candidates if m <= radius]
-    if not candidates:
+    rows = np.array(result.cursor.fetchall(), dtype=float).reshape(-1, 3)  # plain numbers
+    result.close()
+    metres = _metres(concern.lat, concern.lon, rows[:, 1], rows[:, 2])
+    within = metres <= radius
+    by_distance = rows[within, 0][np.argsort(metres[within], kind="stable")].astype(int)
+    if len(by_distance) == 0:
         return None
     open_ids = sa.select(Hotspot.id).where(
-        Hotspot.id.in_({h for _, h in candidates}), Hotspot.status.in_(HOTSPOT_ACTIVE)
+        Hotspot.id.in_(set(by_distance.tolist())), Hotspot.status.in_(HOTSPOT_ACTIVE)
     )
     if current_app.config["CLUSTER_BY_GROUP"]:
         group = db.session.scalar(sa.select(Category.group).filter_by(id=concern.category_id))
         open_ids = open_ids.where(Hotspot.category_group == str(group))
     allowed = set(db.session.scalars(open_ids))
-    return next((h for _, h in candidates if h in allowed), None)
+    return next((h for h in by_distance.tolist() if h in allowed), None)
 
 
-def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Equirectangular distance: exact enough within a few hundred metres."""
-    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    y = math.radians(lat2 - lat1)
-    return EARTH_M * math.hypot(x, y)
+def _metres(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Equirectangular distances from one point: exact enough within a few hundred metres."""
+    x = np.radians(lons - lon) * np.cos(np.radians((lats + lat) / 2))
+    y = np.radians(lats - lat)
+    return EARTH_M * np.hypot(x, y)
 
 
 def _count_in(hotspot_id: int, concern: Concern) -> None:
