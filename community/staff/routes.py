@@ -137,6 +137,13 @@ def _forms(hotspot: Hotspot, submitted: str | None = None) -> dict:
     return built
 
 
+def _suggestion(hotspot: Hotspot):
+    """The routing rule's owners, offered until the hotspot has a lead."""
+    if hotspot.lead is not None or hotspot.status not in HOTSPOT_ACTIVE:
+        return None
+    return suggest(hotspot)
+
+
 def _page(hotspot: Hotspot, forms: dict | None = None, code: int = 200) -> Response:
     forms = forms or _forms(hotspot)
     page = render_template(
@@ -144,7 +151,7 @@ def _page(hotspot: Hotspot, forms: dict | None = None, code: int = 200) -> Respo
         hotspot=hotspot,
         events=timeline(hotspot),
         photos=concern_photos([c.id for c in hotspot.concerns]),
-        suggestion=suggest(hotspot) if hotspot.status in HOTSPOT_ACTIVE else None,
+        suggestion=_suggestion(hotspot),
         may=may,
         overdue=service.overdue_now(hotspot),
         action_label=f.action_label,
