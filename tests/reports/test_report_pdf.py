@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from community.extensions import db
-from community.models import Area, AreaKind, Concern
+from community.models import Area, AreaKind, Concern, MeetingReport
 from tests.reports.conftest import (
     PUBLIC_NOTE,
     STAFF_NOTE,
@@ -145,3 +146,24 @@ def test_district_and_neighbourhood_cannot_be_mixed(demo_app) -> None:
     )
     assert result.exit_code == 2
     assert "Only neighbourhoods can be put together" in result.output
+
+
+def test_report_batch_command_makes_every_district(demo_app) -> None:
+    result = demo_app.test_cli_runner().invoke(
+        args=["report-batch", "--kind", "police_district", "--lang", "es"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "7 made, 0 failed" in result.output
+    folder = next(Path(demo_app.config["REPORTS_FOLDER"]).glob("batch-*"))
+    assert len(list(folder.glob("*.pdf"))) == 7
+
+
+def test_html_preview_from_the_command_line(demo_app, tmp_path) -> None:
+    out = tmp_path / "preview.html"
+    result = demo_app.test_cli_runner().invoke(
+        args=["report", "--area", "METCALFE PARK", "--html", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "2400 block of N 35th St" in html and "2417" not in html
+    assert db.session.scalar(db.select(db.func.count(MeetingReport.id))) == 0  # not printed
