@@ -87,3 +87,25 @@ def test_posts_are_rate_limited_per_key(sqlite_template: Path, tmp_path: Path) -
             client.post("/open311/v2/requests.json", data={**data, "api_key": other}).status_code
             == 400
         )
+
+
+def test_api_posts_need_no_csrf_token_but_key_pages_do(csrf_app: Flask, users) -> None:
+    _, token = create_key("App")
+    client = csrf_app.test_client()
+    posted = client.post(
+        "/open311/v2/requests.json",
+        data={"api_key": token, "service_code": "noise", "lat": "43.0676", "long": "-87.9584"},
+    )
+    assert posted.status_code == 200, posted.data  # an API client has no session or form
+    sign_in_form = client.get("/login").get_data(as_text=True)
+    csrf_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', sign_in_form)
+    assert csrf_token, "the sign-in form carries a CSRF token"
+    signed_in = client.post(
+        "/login",
+        data={"email": "admin@example.org", "password": "admin-pass", "csrf_token": csrf_token[1]},
+    )
+    assert signed_in.status_code == 302
+    assert client.get("/open311/keys/").status_code == 200
+    refused = client.post("/open311/keys/", data={"name": "Forged"})
+    assert refused.status_code == 400  # no token: a forged form is refused
+    assert db.session.scalar(db.select(db.func.count(ApiKey.id))) == 1
