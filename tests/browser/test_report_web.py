@@ -63,7 +63,9 @@ def test_a_resident_types_an_address_sees_neighbours_and_follows_the_case(
 ) -> None:
     _neighbours(live_app, 12, LAKE_DR)
     page = phone.page
-    page.goto("/report")
+    page.goto("/")
+    phone.screenshot("report-00-home-phone")
+    page.get_by_role("link", name="Report a concern").first.click()
     expect(page.get_by_role("heading", name="Report a concern")).to_be_visible()
     phone.screenshot("report-01-empty-form-phone")
 
@@ -207,6 +209,7 @@ def test_a_spanish_speaker_fixes_mistakes_and_reports(phone: Tab, live_app: Flas
     # The lookup form finds it from the number as a person types it.
     page.goto("/status")
     page.get_by_label("Número de caso").fill(case.lower().replace("-", " "))
+    phone.screenshot("report-11-buscar-caso-es-phone")
     page.get_by_role("button", name="Mostrar el estado").click()
     expect(page).to_have_url(re.compile(f"/status/{case}$"))
     # The refused send answered 400 on purpose (Chromium logs that status); nothing else.
