@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 ATTEMPTS = 3
 WRITE_BATCH = 20_000
-STAGES = ("load", "cluster", "match", "apply", "summarise", "repeats")
+STAGES = ("load", "cluster", "match", "apply", "repeats", "summarise", "finish")
 Progress = Callable[[str], None]
 
 
@@ -121,31 +121,42 @@ def _run(now: datetime, progress: Progress) -> ReclusterResult:
     plan = identity.plan(window.hotspot, labels)
     progress("match")
     result = ReclusterResult(concerns=len(window), clusters=len(np.unique(labels[labels >= 0])))
-    target = _apply(plan, window, labels, x, y, now, result)
+    target = _apply(plan, window, labels, now, result)
     membership = np.where(labels >= 0, _lookup(target, labels), window.hotspot)
     result.moved = _move_concerns(window, membership)
     _reopen(plan, window, labels, now, config["CLUSTER_REOPEN_DAYS"], result)
-    progress("apply")
     db.session.flush()
+    progress("apply")
     per_hotspot = repeats.rebuild(
         window, membership, config["CLUSTER_REPEAT_COUNT"], config["CLUSTER_REPEAT_DAYS"], now
     )
     result.repeat_locations = sum(per_hotspot.values())
-    moved = membership != window.hotspot
-    touched = {
-        int(h)
-        for h in np.concatenate(
-            [membership[moved], window.hotspot[moved], membership[window.unclustered]]
-        )
-        if h >= 0
-    } | set(result.created)
+    progress("repeats")
     result.refreshed = summary.refresh(
-        window, x, y, membership, facts, city, now, since, per_hotspot, touched
+        window,
+        x,
+        y,
+        membership,
+        facts,
+        city,
+        now,
+        since,
+        per_hotspot,
+        _touched(window, membership, result.created),
     )
     progress("summarise")
     _mark_clustered(started, now)
-    progress("repeats")
+    progress("finish")
     return result
+
+
+def _touched(window: Window, membership: np.ndarray, created: list[int]) -> set[int]:
+    """Hotspots whose members changed: by this run, or on the fast path since the last."""
+    moved = membership != window.hotspot
+    changed = np.concatenate(
+        [membership[moved], window.hotspot[moved], membership[window.unclustered]]
+    )
+    return {int(h) for h in np.unique(changed) if h >= 0} | set(created)
 
 
 def _lookup(target: dict[int, int], labels: np.ndarray) -> np.ndarray:
@@ -161,8 +172,6 @@ def _apply(
     plan: identity.Plan,
     window: Window,
     labels: np.ndarray,
-    x: np.ndarray,
-    y: np.ndarray,
     now: datetime,
     result: ReclusterResult,
 ) -> dict[int, int]:
