@@ -119,3 +119,15 @@ def test_a_failed_save_leaves_no_photo_file(media: Path, client) -> None:
     assert response.status_code == 400
     assert count(Photo) == 0
     assert not media.exists() or not any(media.iterdir())
+
+
+def test_a_decompression_bomb_is_refused_without_decoding_it(media: Path, client) -> None:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(out, format="PNG")  # 144 megapixels, a few kB
+    assert len(out.getvalue()) < 200_000
+    response = _post(client, out.getvalue(), "tiny.png")
+    assert response.status_code == 400
+    assert "not a photo we can read" in response.get_data(as_text=True)
+    assert count(Concern) == count(Photo) == 0
