@@ -33,7 +33,14 @@ class ReportForm(FlaskForm):
         validators=[Optional(), Length(max=300, message=_l("Please shorten the place."))],
     )
     # "lat,lon" from a suggestion, a tap on the map or the phone's location; checked by the server.
-    point = HiddenField(validators=[Optional(), Length(max=40)])
+    point = HiddenField(
+        validators=[
+            Optional(),
+            Length(
+                max=40, message=_l("We could not read that point on the map. Tap the map again.")
+            ),
+        ]
+    )
     occurred = StringField(
         _l("When does it happen? (optional)"),
         validators=[Optional(), Length(max=200, message=_l("Please shorten this answer."))],

@@ -16,5 +16,8 @@ class CaseLookupForm(FlaskForm):
 
     case = StringField(
         _l("Case number"),
-        validators=[DataRequired(_l("Enter your case number.")), Length(max=20)],
+        validators=[
+            DataRequired(_l("Enter your case number.")),
+            Length(max=20, message=_l("That is not a case number. It looks like MKE-7K3Q.")),
+        ],
     )

@@ -135,3 +135,13 @@ def test_a_report_placed_on_the_map_joins_the_active_hotspot_there_at_once(clien
     assert concern.hotspot_id == hotspot.id
     page = client.get(f"/status/{case}").get_data(as_text=True)
     assert "Joined a problem other neighbours reported here" in page
+
+
+def test_an_overlong_point_or_case_number_gets_a_spanish_message(client) -> None:
+    response = client.post("/report?lang=es", data={**GOOD, "point": "1" * 41})
+    assert response.status_code == 400
+    assert "No pudimos leer ese punto del mapa" in response.get_data(as_text=True)
+    lookup = client.get("/status?lang=es&case=" + "X" * 30)
+    assert lookup.status_code == 400
+    assert "Eso no es un número de caso" in lookup.get_data(as_text=True)
+    assert count(Concern) == 0
