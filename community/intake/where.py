@@ -24,7 +24,8 @@ MAP_CONFIDENCE = 0.9  # the resident put the pin there: the point is right, what
 POINT_RE = re.compile(r"^\s*(-?\d{1,3}(?:\.\d{1,9})?)\s*,\s*(-?\d{1,3}(?:\.\d{1,9})?)\s*$")
 # "..., IL" or "IL 60601" (a state after a comma or before a ZIP), a ZIP: somewhere else.
 STATE_RE = re.compile(r",\s*([A-Za-z]{2,})\.?(?=\s*(?:$|,|\d{5}))|\b([A-Za-z]{2})\.?\s+\d{5}\b")
-ZIP_RE = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
+# A ZIP code ends the text or a comma-separated part, after other words (never a house number).
+ZIP_RE = re.compile(r"(?<=[,\s])(\d{5})(?:-\d{4})?\s*(?=,|$)")
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Located:
     """The place the server settled on (None: only words; the locate job or staff place them).
 
     `chosen`: the resident picked it (a reading or a point on the map), so it is placed at
-    once; typed words alone are only checked here and placed by the locate job, as for SMS.
+    once; typed words alone are only checked here and placed by the locate job, as before.
     """
 
     place: Place | None

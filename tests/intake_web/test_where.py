@@ -145,3 +145,20 @@ def test_an_overlong_point_or_case_number_gets_a_spanish_message(client) -> None
     assert lookup.status_code == 400
     assert "Eso no es un número de caso" in lookup.get_data(as_text=True)
     assert count(Concern) == 0
+
+
+@pytest.mark.parametrize(
+    ("words", "elsewhere"),
+    [
+        ("123 Main St, Chicago IL 60601", True),
+        ("500 Main St, Evanston, 60201", True),
+        ("1 Main St, Springfield, IL", True),
+        ("2263 N Lake Dr, Milwaukee, WI 53211", False),
+        ("10900 W Fond du Lac Ave", False),  # a five-digit house number is no ZIP code
+        ("en la esquina de la 16 y National, al lado", False),
+    ],
+)
+def test_words_that_name_another_state_or_zip(app, words: str, elsewhere: bool) -> None:
+    from community.intake.where import names_elsewhere
+
+    assert names_elsewhere(words) is elsewhere
