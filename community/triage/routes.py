@@ -80,7 +80,8 @@ def _page(filters, error: str | None = None) -> str:
 @roles_required(*MAP_ROLES)
 def hotspots_data():
     filters = parse_filters(request.args)
-    return _json(service.hotspot_features(filters, parse_bbox(request.args)))
+    zoom = parse_zoom(request.args) if request.args.get("zoom") else None
+    return _json(service.hotspot_features(filters, parse_bbox(request.args), zoom))
 
 
 @bp.route("/concerns.geojson")

@@ -28,8 +28,10 @@ from community.models import (
     Hotspot,
     RepeatLocation,
 )
+from community.models.hotspot import trend
 from community.triage.filters import ACTIVE, Bbox, FilterError, TriageFilters
 
+OUTLINE_ZOOM = 14  # from this zoom, hotspots come as outlines; below it, as centres
 POINTS_ZOOM = 15  # from this zoom, concerns in the viewport come one by one
 MAX_POINTS = 4000  # more than this in the viewport: grid cells again
 CELL_PX = 48  # grid cell size on screen at any zoom
@@ -127,8 +129,15 @@ def ranked_hotspots(filters: TriageFilters, limit: int = RANKED) -> list[RankedH
     ]
 
 
-def hotspot_features(filters: TriageFilters, bbox: Bbox | None) -> dict[str, Any]:
-    """Hotspot outlines (or centres, when there is no outline) as GeoJSON."""
+def hotspot_features(
+    filters: TriageFilters, bbox: Bbox | None, zoom: int | None = None
+) -> dict[str, Any]:
+    """Hotspots as GeoJSON: outlines from OUTLINE_ZOOM (or with no zoom), else their centres.
+
+    Below OUTLINE_ZOOM an outline of a block or two is smaller than its marker, so only the
+    centre is sent: the city-wide view costs a point per hotspot, not a polygon.
+    """
+    outlines = zoom is None or zoom >= OUTLINE_ZOOM
     query = sa.select(
         Hotspot.id,
         Hotspot.label,
@@ -152,14 +161,12 @@ def hotspot_features(filters: TriageFilters, bbox: Bbox | None) -> dict[str, Any
         query.order_by(Hotspot.priority.desc(), Hotspot.id).limit(MAX_HOTSPOTS)
     ).all()
     page = url_for("staff.hotspot", hotspot_id=0).rsplit("/", 1)[0]
-    features = [_hotspot_feature(row, page) for row in rows]
+    features = [_hotspot_feature(row, page, outlines) for row in rows]
     return _collection(features, count=len(features), truncated=len(rows) == MAX_HOTSPOTS)
 
 
-def _hotspot_feature(row: sa.Row, page: str) -> dict[str, Any]:
-    from community.models.hotspot import trend
-
-    geometry = _outline(row.outline) or {
+def _hotspot_feature(row: sa.Row, page: str, outlines: bool) -> dict[str, Any]:
+    geometry = (outlines and _outline(row.outline)) or {
         "type": "Point",
         "coordinates": [round(row.centroid_lon, 6), round(row.centroid_lat, 6)],
     }

@@ -47,8 +47,10 @@
     return CATEGORY_COLOURS[h % CATEGORY_COLOURS.length];
   }
 
+  /* No zoom animation: the base layer's animated fit to the city would end after, and undo,
+     the view these maps set next (a shared link's view, a hotspot's outline). */
   function newMap(node) {
-    return window.L.map(node, { maxZoom: MAX_ZOOM, zoomControl: true });
+    return window.L.map(node, { maxZoom: MAX_ZOOM, zoomControl: true, zoomAnimation: false });
   }
 
   /* Popups and tooltips: DOM nodes built from text, never HTML strings. */
@@ -92,6 +94,8 @@
   Triage.prototype.start = function () {
     var self = this, L = window.L;
     var map = this.map = newMap(this.node);
+    // Hotspots above the concern cells (markers, z 600), below tooltips and popups.
+    map.createPane("hotspots").style.zIndex = 620;
     this.layers = {
       hotspots: L.featureGroup(),
       concerns: L.layerGroup(),
@@ -116,7 +120,7 @@
         if (wanted.indexOf(name) >= 0) { self.layers[name].addTo(map); }
       });
       var view = (self.params.get("view") || "").split(",").map(Number);
-      if (view.length === 3 && view.every(isFinite)) { map.setView([view[0], view[1]], view[2]); }
+      if (view.length === 3 && view.every(isFinite)) { map.setView([view[0], view[1]], view[2], { animate: false }); }
       map.on("moveend", function () { self.syncUrl(); self.schedule(); });
       map.on("overlayadd overlayremove", function (e) {
         if (Object.keys(self.layers).some(function (n) { return self.layers[n] === e.layer; })) {
@@ -152,7 +156,7 @@
       var limit = i % 2 === 0 ? 180 : 90;
       return Math.max(-limit, Math.min(limit, v)).toFixed(5);
     }).join(",");
-    return (this.query ? this.query + "&" : "") + "bbox=" + bbox + "&zoom=" + this.map.getZoom();
+    return (this.query ? this.query + "&" : "") + "bbox=" + bbox + "&zoom=" + Math.round(this.map.getZoom());
   };
 
   /* Fetch the layers that are switched on; heat does not depend on the viewport. */
@@ -179,9 +183,15 @@
     }).catch(function (error) { self.showError(error); });
   };
 
-  Triage.prototype.hotspotStyle = function (p) {
+  /* Centres (zoomed out) are solid dots above the concern cells; outlines (zoomed in) sit
+     below the concern markers so those stay clickable. */
+  Triage.prototype.hotspotStyle = function (feature) {
+    var p = feature.properties;
     var colour = this.colourMode === "status" ? (STATUS_COLOURS[p.status] || "#555") : priorityColour(p.priority);
-    return { color: colour, weight: 2, fillColor: colour, fillOpacity: 0.25 };
+    if (feature.geometry.type === "Point") {
+      return { color: "#222", weight: 1.5, fillColor: colour, fillOpacity: 0.9 };
+    }
+    return { color: colour, weight: 3, fillColor: colour, fillOpacity: 0.2 };
   };
 
   Triage.prototype.draw_hotspots = function (data) {
@@ -189,8 +199,8 @@
     group.clearLayers();
     this.hotspotLayers = {};
     L.geoJSON(data, {
-      style: function (f) { return self.hotspotStyle(f.properties); },
-      pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 8 }); },
+      style: function (f) { return self.hotspotStyle(f); },
+      pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 7, pane: "hotspots" }); },
       onEachFeature: function (f, layer) {
         layer.bindTooltip(el("span", f.properties.label), { sticky: true });
         layer.bindPopup(hotspotPopup(f.properties));
@@ -204,7 +214,7 @@
     var self = this;
     Object.keys(this.hotspotLayers).forEach(function (id) {
       var layer = self.hotspotLayers[id];
-      layer.setStyle(self.hotspotStyle(layer.feature.properties));
+      layer.setStyle(self.hotspotStyle(layer.feature));
     });
     this.updateLegend();
   };
@@ -349,7 +359,7 @@
           choose(item);
           var lat = Number(guess.getAttribute("data-lat")), lon = Number(guess.getAttribute("data-lon"));
           put(lat, lon);
-          map.setView([lat, lon], 17);
+          map.setView([lat, lon], 17, { animate: false });
         });
       });
     });
@@ -377,9 +387,9 @@
           .bindPopup(concernPopup(f.properties)).addTo(shapes);
       });
       if (shapes.getLayers().length) {
-        map.fitBounds(shapes.getBounds(), { padding: [24, 24], maxZoom: 17 });
+        map.fitBounds(shapes.getBounds(), { padding: [24, 24], maxZoom: 17, animate: false });
       } else {
-        map.setView(data.center, 16);
+        map.setView(data.center, 16, { animate: false });
       }
       node.setAttribute("data-ready", "true");
     });
