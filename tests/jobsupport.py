@@ -19,6 +19,8 @@ def run_worker(database_url: str, redis_url: str, **env: str) -> subprocess.Comp
         "SECRET_KEY": "testing-secret-key",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
+        # A burst worker stops when the queue is empty: no debounce wait for the re-cluster.
+        "CLUSTER_DEBOUNCE_S": "0",
         **env,
     }
     return subprocess.run(

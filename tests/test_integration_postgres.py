@@ -54,7 +54,7 @@ def test_report_to_resolution_on_postgres_with_a_worker(postgres_database: str) 
         assert {c.location_label for c in concerns} == {"2263 N Lake Dr"}
         hotspot = db.session.scalar(sa.select(Hotspot))
         assert hotspot.concern_count == 3 and hotspot.status == HotspotStatus.NEW
-        assert "3 violent reports" in hotspot.priority_reasons
+        assert hotspot.priority_reasons.startswith("violent category, 3 concerns in 30 days")
 
         sign_in(client, "prosecutor@example.org", "prosecutor-pass")
         assert hotspot.label in client.get("/staff/").get_data(as_text=True)
