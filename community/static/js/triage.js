@@ -131,6 +131,7 @@
       self.bindRanked();
       return self.refresh();
     }).then(function () {
+      window.triageReadyMs = Math.round(window.performance.now()); // since navigation began
       window.triageReady = true;
       self.node.setAttribute("data-ready", "true");
     }).catch(function (error) { self.showError(error); });
