@@ -66,6 +66,17 @@ def test_prosecutor_filters_opens_and_resolves_a_hotspot(tab: Tab, live_app: Fla
     expect(page.locator("#triage-map .concern-cell")).not_to_have_count(0)
     tab.screenshot("triage-01-map")
 
+    # The heat layer and the repeat addresses are switched on from the layer control; the
+    # choice is kept in the URL.
+    page.locator(".leaflet-control-layers").hover()
+    page.get_by_label("Heat (Gi*)").check()
+    page.get_by_label("Neighborhoods").check()
+    expect(page.locator("#triage-map path.leaflet-interactive")).not_to_have_count(2)
+    expect(page).to_have_url(re.compile(r"layers=hotspots%2Cconcerns%2Cheat"))
+    tab.screenshot("triage-01b-heat-and-neighbourhoods")
+    page.get_by_label("Heat (Gi*)").uncheck()
+    page.get_by_label("Neighborhoods").uncheck()
+
     # Filter by category: the list and the map follow, and the URL carries the filter.
     page.get_by_label("Category").select_option(label="Drug activity")
     page.get_by_role("button", name="Apply filters").click()
