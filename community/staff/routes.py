@@ -411,7 +411,8 @@ def bulk_update():
         service.rollback()
         form.form_errors.append(str(StaleHotspotError(0)))
         return _queue_page(agency, form, STALE)
-    flash(f"{len(form.rows.data)} hotspots updated.")
+    count = len(set(form.rows.data))
+    flash(f"{count} hotspot{'s' if count != 1 else ''} updated.")
     return redirect(url_for("staff.queue", agency=agency.id))
 
 

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import Tab
+from tests.browser.conftest import SCREENSHOTS, Tab
 
 pytestmark = pytest.mark.browser
 
@@ -111,9 +111,10 @@ def test_routing_queue_and_a_stale_edit(
         staff.get_by_label("What was done").select_option(label="Directed patrol")
         staff.get_by_label("Outcome").select_option(label="Done")
         staff.get_by_role("button", name="Update ticked hotspots").click()
-        expect(staff.get_by_role("status")).to_have_text("1 hotspots updated.")
+        expect(staff.get_by_role("status")).to_have_text("1 hotspot updated.")
         expect(staff.get_by_test_id("queue")).to_contain_text("in progress")
-        tab.screenshot("22-agency-queue")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        staff.screenshot(path=SCREENSHOTS / "22-agency-queue.png", full_page=True)
 
         # The prosecutor's page is now out of date: their hand-off is refused, their text kept.
         handoff = page.locator("form[action$='/handoff']")
