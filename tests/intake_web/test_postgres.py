@@ -47,3 +47,42 @@ def test_a_web_report_with_a_photo_on_postgres(postgres_database: str, tmp_path)
         assert db.session.scalar(db.select(db.func.count(Concern.id))) == 4
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_same_form_sent_four_times_at_once_makes_one_concern(postgres_database: str) -> None:
+    """Replays racing each other on PostgreSQL (SQLite, the embedded default, serialises them)."""
+    import threading
+    import uuid
+
+    from flask_migrate import upgrade
+
+    from community.demo.reference import load_reference_data
+    from community.places.areas import load_areas
+    from community.places.city import current_city
+
+    app = make_app(postgres_database)
+    with app.app_context():
+        upgrade()
+        load_areas(current_city())
+        load_reference_data()
+        db.session.remove()
+    key = uuid.uuid4().hex
+    start = threading.Barrier(4)
+    answers: list[str] = []
+
+    def send() -> None:
+        client = app.test_client()
+        start.wait()
+        response = client.post("/report", data={**GOOD, "submission": key})
+        answers.append(f"{response.status_code} {response.headers.get('Location')}")
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(answers) == 4 and len(set(answers)) == 1 and answers[0].startswith("302 ")
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Concern.id))) == 1
+        db.session.remove()
+        db.engine.dispose()
