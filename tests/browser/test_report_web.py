@@ -236,3 +236,21 @@ def test_the_form_works_without_javascript(browser, live_server: str, live_app: 
         expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     finally:
         context.close()
+
+
+def test_a_keyboard_user_picks_a_suggestion_and_sends(phone: Tab) -> None:
+    page = phone.page
+    page.goto("/report")
+    page.get_by_label("What kind of problem?").select_option(label="Shots fired")
+    page.get_by_label("What is happening?").fill("shots most nights around 11")
+    where = page.get_by_label("Where? An address, a block or cross streets")
+    where.press_sequentially("2263 lake", delay=40)
+    expect(page.get_by_role("button", name="2263 N Lake Dr, Northpoint")).to_be_visible()
+    page.keyboard.press("Tab")  # the first suggestion follows the field
+    expect(page.get_by_role("button", name="2263 N Lake Dr, Northpoint")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#place-status")).to_contain_text("Place chosen: 2263 N Lake Dr")
+    page.get_by_role("button", name="Send report").focus()
+    page.keyboard.press("Enter")
+    _case_from_thank_you(page, "Thank you")
+    phone.assert_clean()
