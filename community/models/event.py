@@ -26,7 +26,6 @@ class EventKind(enum.StrEnum):
     NOTE = "note"
     UNASSIGNED = "unassigned"  # a partner agency taken off a hotspot
     DUE_DATE_CHANGED = "due_date_changed"
-    ACTION_UPDATED = "action_updated"
 
 
 class Event(Base):
