@@ -66,7 +66,10 @@ def test_report_to_resolution_on_postgres_with_a_worker(postgres_database: str) 
         assert response.status_code == 302
         response = client.post(
             f"/staff/hotspots/{hotspot.id}/resolve",
-            data={"resolve-reason": "shooter arrested; block club walking nightly"},
+            data={
+                "resolve-reason": "shooter arrested; block club walking nightly",
+                "resolve-outcome": "enforcement",
+            },
         )
         assert response.status_code == 302
         db.session.expire_all()

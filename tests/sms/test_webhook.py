@@ -190,7 +190,8 @@ def test_stop_means_nothing_more_not_even_resolution(phone, fake_twilio, sms_app
         data={"assign-agency_id": agency("MPD-D7").id, "assign-role": "lead"},
     )
     staff_client.post(
-        f"/staff/hotspots/{hotspot.id}/resolve", data={"resolve-reason": "house boarded up"}
+        f"/staff/hotspots/{hotspot.id}/resolve",
+        data={"resolve-reason": "house boarded up", "resolve-outcome": "property_secured"},
     )
     sent_to = [r.form.get("To") for r in fake_twilio.sent if r.method == "POST"]
     assert RESIDENT not in sent_to  # opted out: nothing at all
