@@ -23,9 +23,9 @@ from community.models.concern import (
 from community.models.event import AppendOnlyError, Event, EventKind
 from community.models.hotspot import Hotspot, HotspotStatus
 from community.models.message import Conversation, Message, MessageDirection, MessageStatus
-from community.models.report import MeetingReport, ReportBatch, ReportBatchStatus
 from community.models.photo import Photo
 from community.models.repeat_location import RepeatLocation
+from community.models.report import MeetingReport, ReportBatch, ReportBatchStatus
 from community.models.resident import Resident
 from community.models.routing import RoutingRule, routing_rule_partner
 from community.models.user import Role, User
@@ -59,9 +59,9 @@ __all__ = [
     "Message",
     "MessageDirection",
     "MessageStatus",
+    "Photo",
     "ReportBatch",
     "ReportBatchStatus",
-    "Photo",
     "RepeatLocation",
     "Resident",
     "ResolutionOutcome",
