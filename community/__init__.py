@@ -63,9 +63,9 @@ def register_blueprints(app: Flask) -> None:
     from community.admin.routes import bp as admin_bp
     from community.auth.routes import bp as auth_bp
     from community.basemap.routes import bp as basemap_bp
+    from community.exports.routes import bp as exports_bp
     from community.intake.routes import bp as intake_bp
     from community.intake.sms_routes import bp as sms_bp
-    from community.exports.routes import bp as exports_bp
     from community.metrics.routes import bp as metrics_bp
     from community.open311.routes import bp as open311_bp
     from community.public.routes import bp as public_bp
