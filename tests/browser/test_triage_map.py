@@ -72,10 +72,15 @@ def test_prosecutor_filters_opens_and_resolves_a_hotspot(tab: Tab, live_app: Fla
     page.get_by_label("Heat (Gi*)").check()
     page.get_by_label("Neighborhoods").check()
     expect(page.locator("#triage-map path.leaflet-interactive")).not_to_have_count(2)
-    expect(page).to_have_url(re.compile(r"layers=hotspots%2Cconcerns%2Cheat"))
+    expect(page).to_have_url(re.compile(r"layers=hotspots%2Cconcerns%2Cheat%2Cneighborhood&"))
     tab.screenshot("triage-01b-heat-and-neighbourhoods")
+    page.reload()  # the link opens with the same layers
+    wait_drawn(page)
+    page.locator(".leaflet-control-layers").hover()
+    expect(page.get_by_label("Neighborhoods")).to_be_checked()
     page.get_by_label("Heat (Gi*)").uncheck()
     page.get_by_label("Neighborhoods").uncheck()
+    expect(page).to_have_url(re.compile(r"layers=hotspots%2Cconcerns&"))
 
     # Filter by category: the list and the map follow, and the URL carries the filter.
     page.get_by_label("Category").select_option(label="Drug activity")

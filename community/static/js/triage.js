@@ -119,12 +119,20 @@
         base.control.addOverlay(self.layers[name], LAYER_NAMES[name]);
         if (wanted.indexOf(name) >= 0) { self.layers[name].addTo(map); }
       });
+      // Boundary layers (neighbourhoods, districts, wards) named in the link are shown too.
+      self.boundaries = {};
+      Object.keys(base.layers).forEach(function (id) {
+        var spec = base.info.layers.filter(function (l) { return l.id === id; })[0];
+        if (!spec || spec.base || spec.shown) { return; }
+        self.boundaries[id] = base.layers[id];
+        if (wanted.indexOf(id) >= 0) { base.layers[id].addTo(map); }
+      });
       var view = (self.params.get("view") || "").split(",").map(Number);
       if (view.length === 3 && view.every(isFinite)) { map.setView([view[0], view[1]], view[2], { animate: false }); }
       map.on("moveend", function () { self.syncUrl(); self.schedule(); });
       map.on("overlayadd overlayremove", function (e) {
+        self.syncUrl();
         if (Object.keys(self.layers).some(function (n) { return self.layers[n] === e.layer; })) {
-          self.syncUrl();
           self.refresh();
         }
       });
@@ -310,6 +318,9 @@
   Triage.prototype.syncUrl = function () {
     var self = this, c = this.map.getCenter();
     var on = Object.keys(this.layers).filter(function (n) { return self.urls[n] && self.map.hasLayer(self.layers[n]); });
+    Object.keys(this.boundaries || {}).forEach(function (id) {
+      if (self.map.hasLayer(self.boundaries[id])) { on.push(id); }
+    });
     var keep = { view: [c.lat.toFixed(5), c.lng.toFixed(5), this.map.getZoom()].join(","), layers: on.join(","), color: this.colourMode };
     Object.keys(keep).forEach(function (k) {
       self.params.set(k, keep[k]);
