@@ -204,3 +204,23 @@ def test_statuses_listed_in_the_filter(prosecutor) -> None:
     page = prosecutor.get("/staff/triage/").get_data(as_text=True)
     for status in HotspotStatus:
         assert f'value="{status}"' in page
+
+
+def test_hotspots_come_as_centres_zoomed_out_and_outlines_zoomed_in(prosecutor, users) -> None:
+    make_hotspot(5)
+    far = get_json(prosecutor, f"/staff/triage/hotspots.geojson?zoom=11&bbox={CITY_BBOX}")
+    near = get_json(prosecutor, f"/staff/triage/hotspots.geojson?zoom=15&bbox={CORNER_BBOX}")
+    assert [f["geometry"]["type"] for f in far["features"]] == ["Point"]
+    assert [f["geometry"]["type"] for f in near["features"]] == ["Polygon"]
+    assert far["features"][0]["properties"]["url"].endswith(
+        f"/staff/hotspots/{far['features'][0]['properties']['id']}"
+    )
+
+
+def test_heat_follows_new_concerns(prosecutor, users) -> None:
+    make_hotspot(6)
+    first = get_json(prosecutor, "/staff/triage/heat.geojson")
+    placed_concerns(4, around=ELSEWHERE)
+    again = get_json(prosecutor, "/staff/triage/heat.geojson")
+    total = [sum(f["properties"]["count"] for f in h["features"]) for h in (first, again)]
+    assert total == [6, 10]
