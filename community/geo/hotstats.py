@@ -71,9 +71,10 @@ def gi_star_grid(x_m: Any, y_m: Any, cell_m: float = 250.0, alpha: float = 0.05)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # esda warns about islands on one-cell grids
         gi = G_Local(counts, weights, transform="B", permutations=0, star=True)
-    z = np.asarray(gi.Zs, dtype=float)
+    # A cell whose neighbourhood covers the whole grid has no variance: no evidence either way.
+    z = np.nan_to_num(np.asarray(gi.Zs, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
     p = np.asarray(gi.p_norm, dtype=float) * 2.0  # esda gives the one-sided tail
-    p = np.clip(p, 0.0, 1.0)
+    p = np.clip(np.nan_to_num(p, nan=1.0), 0.0, 1.0)
     threshold = float(fdr(p, alpha))
     significant = (p <= threshold) & (z > 0) if threshold > 0 else np.zeros(len(p), dtype=bool)
     return GiGrid(cell_m, x0, y0, ncols, nrows, counts, z, p, significant, threshold)

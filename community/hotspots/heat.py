@@ -31,12 +31,13 @@ def heat_geojson(
         query = query.where(Concern.reported_at < until)
     if category_ids:
         query = query.where(Concern.category_id.in_(category_ids))
-    rows = db.session.execute(query).all()
-    empty = {"type": "FeatureCollection", "features": [], "properties": {"cells": 0}}
-    if not rows:
-        return empty
+    result = db.session.connection().execute(query)
+    points = np.array(result.cursor.fetchall(), dtype=float).reshape(-1, 2)  # plain numbers
+    result.close()
+    if len(points) == 0:
+        return {"type": "FeatureCollection", "features": [], "properties": {"cells": 0}}
     city = current_city()
-    lon, lat = np.array(rows, dtype=float).T
+    lon, lat = points.T
     x, y = to_metres(city, lon, lat)
     grid = gi_star_grid(x, y, cell_m=current_app.config["HEAT_CELL_M"])
     shown = np.flatnonzero((grid.counts > 0) | grid.significant)

@@ -33,3 +33,8 @@ def test_degenerate_inputs() -> None:
         gi_star_grid([], [])
     with pytest.raises(ValueError):
         gi_star_grid([1.0], [1.0], cell_m=0)
+
+
+def test_tiny_grids_give_numbers_not_nan() -> None:
+    grid = gi_star_grid([0.0, 10.0, 300.0], [0.0, 5.0, 0.0], cell_m=250)
+    assert np.isfinite(grid.z).all() and np.isfinite(grid.p).all()
