@@ -77,18 +77,32 @@ def live_server(live_app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the session (the system binary, never a download)."""
-    executable = chromium_path()
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+def browser(request: pytest.FixtureRequest) -> Browser:
+    """One headless Chromium for the session (the system binary, never a download).
+
+    Shared by the whole process: test modules elsewhere that import this fixture get their own
+    session-scoped instance of it, and a second sync Playwright cannot start beside the first.
+    """
+    if "chromium" not in _SHARED:
+        executable = chromium_path()
+        playwright = sync_playwright().start()
         try:
-            yield chromium
-        finally:
+            chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        except BaseException:
+            playwright.stop()
+            raise
+
+        def stop() -> None:
+            _SHARED.clear()
             chromium.close()
-    finally:
-        playwright.stop()
+            playwright.stop()
+
+        _SHARED["chromium"] = chromium
+        request.addfinalizer(stop)
+    return _SHARED["chromium"]
+
+
+_SHARED: dict[str, Browser] = {}
 
 
 @dataclass
