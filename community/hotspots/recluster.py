@@ -132,18 +132,9 @@ def _run(now: datetime, progress: Progress) -> ReclusterResult:
     )
     result.repeat_locations = sum(per_hotspot.values())
     progress("repeats")
-    result.refreshed = summary.refresh(
-        window,
-        x,
-        y,
-        membership,
-        facts,
-        city,
-        now,
-        since,
-        per_hotspot,
-        _touched(window, membership, result.created),
-    )
+    context = summary.Context(facts, city, now, since, per_hotspot)
+    touched = _touched(window, membership, result.created)
+    result.refreshed = summary.refresh(window, x, y, membership, context, touched)
     progress("summarise")
     _mark_clustered(started, now)
     progress("finish")

@@ -9,8 +9,8 @@ import numpy as np
 
 from community.extensions import db
 from community.geo.clustering import repeat_keys
-from community.hotspots.window import Window
-from community.models import Concern, RepeatLocation
+from community.hotspots.window import Window, location_labels
+from community.models import RepeatLocation
 
 
 def rebuild(
@@ -30,12 +30,12 @@ def rebuild(
     groups: dict[float, list[int]] = {}
     for key, index in zip(keys[np.isin(keys, repeated)].tolist(), chosen.tolist(), strict=True):
         groups.setdefault(key, []).append(index)
-    labels = _labels([int(window.ids[indexes[0]]) for indexes in groups.values()])
+    labels = location_labels([int(window.ids[indexes[0]]) for indexes in groups.values()])
     per_hotspot: Counter = Counter()
     rows = []
     for indexes in groups.values():
         row = _row(window, membership, np.array(indexes), now)
-        row["label"] = labels.get(int(window.ids[indexes[0]])) or ""
+        row["label"] = labels.get(int(window.ids[indexes[0]]), "")[:200]
         rows.append(row)
         if row["hotspot_id"] is not None:
             per_hotspot[row["hotspot_id"]] += 1
@@ -58,19 +58,6 @@ def _row(window: Window, membership: np.ndarray, indexes: np.ndarray, now: datet
         "hotspot_id": Counter(hotspots).most_common(1)[0][0] if hotspots else None,
         "computed_at": now,
     }
-
-
-def _labels(concern_ids: list[int]) -> dict[int, str]:
-    """The geocoder's label of each concern (one query per 900 ids)."""
-    labels: dict[int, str] = {}
-    for start in range(0, len(concern_ids), 900):
-        rows = db.session.execute(
-            db.select(Concern.id, Concern.location_label).where(
-                Concern.id.in_(concern_ids[start : start + 900])
-            )
-        )
-        labels.update({concern_id: (label or "")[:200] for concern_id, label in rows})
-    return labels
 
 
 def _moment(seconds: float) -> datetime:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 import numpy as np
 import sqlalchemy as sa
@@ -18,7 +20,7 @@ from community.extensions import db
 from community.geo.citypkg import CityPackage, to_lonlat
 from community.geo.clustering import hull_outlines
 from community.hotspots.priority import VIOLENT_GROUP, reasons, score_labels
-from community.hotspots.window import CategoryFacts, Window
+from community.hotspots.window import CategoryFacts, Window, batches, location_labels
 from community.models import Concern, Hotspot
 
 OUTLINE_BUFFER_M = 40.0
@@ -41,16 +43,47 @@ DERIVED = (
 )
 
 
+@dataclass
+class Members:
+    """The window's concerns that belong to a hotspot, numbered by hotspot (dense 0..n-1)."""
+
+    window: Window
+    where: np.ndarray  # bool per window entry: in a hotspot
+    x: np.ndarray  # projected metres of the members
+    y: np.ndarray
+    dense: np.ndarray  # per member: index into hotspot_ids
+    hotspot_ids: np.ndarray  # sorted ids
+
+    @classmethod
+    def of(cls, window: Window, x: np.ndarray, y: np.ndarray, membership: np.ndarray) -> Members:
+        where = membership >= 0
+        hotspot_ids, dense = np.unique(membership[where], return_inverse=True)
+        return cls(window, where, x[where], y[where], dense, hotspot_ids)
+
+    @cached_property
+    def count(self) -> np.ndarray:
+        return np.bincount(self.dense, minlength=len(self.hotspot_ids))
+
+    @cached_property
+    def centres(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mean position of each hotspot's members, in metres."""
+        n = len(self.hotspot_ids)
+        return (
+            np.bincount(self.dense, self.x, minlength=n) / self.count,
+            np.bincount(self.dense, self.y, minlength=n) / self.count,
+        )
+
+    def column(self, values: np.ndarray) -> np.ndarray:
+        """A window column, members only."""
+        return values[self.where]
+
+
 def refresh(
     window: Window,
     x: np.ndarray,
     y: np.ndarray,
     membership: np.ndarray,
-    facts: dict[int, CategoryFacts],
-    city: CityPackage,
-    now: datetime,
-    since: datetime,
-    repeats: dict[int, int],
+    context: Context,
     touched: set[int],
 ) -> int:
     """Recompute every hotspot with concerns in the window; returns how many rows changed.
@@ -58,26 +91,24 @@ def refresh(
     Scores, trends and shapes are recomputed for all (they change as concerns age); the
     all-time totals and the place label only for hotspots whose members changed (touched).
     """
-    members = membership >= 0
-    if not members.any():
+    if not (membership >= 0).any():
         return 0
-    hotspot_ids, dense = np.unique(membership[members], return_inverse=True)
-    values = _derived(window, x, y, members, dense, hotspot_ids, facts, city, now, repeats)
-    stored = _stored(hotspot_ids)
+    members = Members.of(window, x, y, membership)
+    values = _derived(members, context)
+    stored = _stored(members.hotspot_ids)
     changed_ids = np.array(sorted(touched & set(values) | (set(values) - set(stored))))
-    totals = _totals(window, members, dense, hotspot_ids, changed_ids, since)
-    places = _places(window, x, y, members, dense, hotspot_ids, changed_ids)
+    totals = _totals(members, changed_ids, context.since)
+    places = _places(members, changed_ids)
     for hotspot_id, row in values.items():
+        name = context.facts[row["category_id"]].name_en
         if hotspot_id in totals:
             count, first, last = totals[hotspot_id]
-            place = places.get(hotspot_id)
-            label = _label(facts[row["category_id"]].name_en, place)
+            label = _label(name, places.get(hotspot_id))
         else:
             count, first, last, label = stored[hotspot_id]
-            if not label.startswith(facts[row["category_id"]].name_en):
+            if not label.startswith(name):
                 # The leading category changed: keep the place, rename the problem.
-                place = label.split(" near ", 1)[1] if " near " in label else None
-                label = _label(facts[row["category_id"]].name_en, place)
+                label = _label(name, label.split(" near ", 1)[1] if " near " in label else None)
         row.update(concern_count=count, first_reported_at=first, last_reported_at=last, label=label)
     changed = _changed(values)
     if changed:
@@ -91,38 +122,37 @@ def refresh(
     return len(changed)
 
 
-def _derived(
-    window: Window,
-    x: np.ndarray,
-    y: np.ndarray,
-    members: np.ndarray,
-    dense: np.ndarray,
-    hotspot_ids: np.ndarray,
-    facts: dict[int, CategoryFacts],
-    city: CityPackage,
-    now: datetime,
-    repeats: dict[int, int],
-) -> dict[int, dict]:
-    n = len(hotspot_ids)
-    count = np.bincount(dense, minlength=n)
-    cx = np.bincount(dense, x[members], minlength=n) / count
-    cy = np.bincount(dense, y[members], minlength=n) / count
-    lon, lat = to_lonlat(city, cx, cy)
-    outlines = hull_outlines(x[members], y[members], dense, OUTLINE_BUFFER_M, city)
-    violent = window.group[members] == VIOLENT_GROUP
+@dataclass(frozen=True)
+class Context:
+    """What a refresh needs besides the concerns."""
+
+    facts: dict[int, CategoryFacts]
+    city: CityPackage
+    now: datetime
+    since: datetime  # start of the window
+    repeats: dict[int, int]  # repeat addresses per hotspot id
+
+
+def _derived(members: Members, context: Context) -> dict[int, dict]:
+    window, dense, facts = members.window, members.dense, context.facts
+    n = len(members.hotspot_ids)
+    lon, lat = to_lonlat(context.city, *members.centres)
+    outlines = hull_outlines(members.x, members.y, dense, OUTLINE_BUFFER_M, context.city)
     scores = score_labels(
-        dense, window.severity[members], window.reported_s[members], violent, now.timestamp()
+        dense,
+        members.column(window.severity),
+        members.column(window.reported_s),
+        members.column(window.group) == VIOLENT_GROUP,
+        context.now.timestamp(),
     )
-    categories = _counts_by(dense, window.category[members], n)
-    hoods = _counts_by(dense, window.neighborhood[members], n)
+    categories = _counts_by(dense, members.column(window.category), n)
+    hoods = _counts_by(dense, members.column(window.neighborhood), n)
     values: dict[int, dict] = {}
-    for i, hotspot_id in enumerate(hotspot_ids.tolist()):
+    for i, hotspot_id in enumerate(members.hotspot_ids.tolist()):
         top = categories[i].most_common(1)[0][0]
-        hood = next((h for h, _ in hoods[i].most_common() if h >= 0), None)
-        fact = facts[top]
         values[hotspot_id] = {
             "category_id": top,
-            "category_group": fact.group,
+            "category_group": facts[top].group,
             "category_counts": json.dumps(
                 {facts[c].code: k for c, k in sorted(categories[i].items())}, sort_keys=True
             ),
@@ -132,8 +162,8 @@ def _derived(
             "recent_count": int(scores.recent[i]),
             "previous_count": int(scores.previous[i]),
             "priority": float(scores.value[i]),
-            "priority_reasons": reasons(scores, i, repeats.get(hotspot_id, 0)),
-            "neighborhood_id": hood,
+            "priority_reasons": reasons(scores, i, context.repeats.get(hotspot_id, 0)),
+            "neighborhood_id": next((h for h, _ in hoods[i].most_common() if h >= 0), None),
         }
     return values
 
@@ -156,75 +186,53 @@ def _counts_by(dense: np.ndarray, values: np.ndarray, n: int) -> list[Counter]:
     return counters
 
 
-def _places(
-    window: Window,
-    x: np.ndarray,
-    y: np.ndarray,
-    members: np.ndarray,
-    dense: np.ndarray,
-    hotspot_ids: np.ndarray,
-    wanted: np.ndarray,
-) -> dict[int, str]:
+def _places(members: Members, wanted: np.ndarray) -> dict[int, str]:
     """Each wanted hotspot's place: the label of its member nearest its centre.
 
     Found with array arithmetic (one sort), then one query for just those labels.
     """
     if len(wanted) == 0:
         return {}
-    n = len(hotspot_ids)
-    count = np.bincount(dense, minlength=n)
-    cx = np.bincount(dense, x[members], minlength=n) / count
-    cy = np.bincount(dense, y[members], minlength=n) / count
-    distance = np.hypot(x[members] - cx[dense], y[members] - cy[dense])
+    cx, cy = members.centres
+    dense = members.dense
+    distance = np.hypot(members.x - cx[dense], members.y - cy[dense])
     order = np.lexsort((distance, dense))
     first = order[np.r_[0, np.flatnonzero(np.diff(dense[order])) + 1]]
-    nearest = dict(zip(dense[first].tolist(), window.ids[members][first].tolist(), strict=True))
+    ids = members.column(members.window.ids)
+    nearest = dict(zip(dense[first].tolist(), ids[first].tolist(), strict=True))
     wanted_ids = set(wanted.tolist())
-    concern_for = {h: nearest[i] for i, h in enumerate(hotspot_ids.tolist()) if h in wanted_ids}
-    labels: dict[int, str] = {}
-    ids = list(concern_for.values())
-    for start in range(0, len(ids), 900):
-        rows = db.session.execute(
-            db.select(Concern.id, Concern.location_label).where(
-                Concern.id.in_(ids[start : start + 900])
-            )
-        )
-        labels.update({concern_id: label for concern_id, label in rows})
+    concern_for = {
+        h: nearest[i] for i, h in enumerate(members.hotspot_ids.tolist()) if h in wanted_ids
+    }
+    labels = location_labels(list(concern_for.values()))
     return {h: labels[c] for h, c in concern_for.items() if labels.get(c)}
 
 
 def _totals(
-    window: Window,
-    members: np.ndarray,
-    dense: np.ndarray,
-    hotspot_ids: np.ndarray,
-    wanted: np.ndarray,
-    since: datetime,
+    members: Members, wanted: np.ndarray, since: datetime
 ) -> dict[int, tuple[int, datetime, datetime]]:
     """All-time member count and first/last report of the wanted hotspots.
 
     The window's members come from the arrays; members older than the window (few, and
     found through the hotspot_id index) are added with one grouped query.
     """
-    n = len(hotspot_ids)
-    reported = window.reported_s[members]
-    count = np.bincount(dense, minlength=n)
+    n = len(members.hotspot_ids)
+    reported = members.column(members.window.reported_s)
     first = np.full(n, np.inf)
     last = np.full(n, -np.inf)
-    np.minimum.at(first, dense, reported)
-    np.maximum.at(last, dense, reported)
-    index = {h: i for i, h in enumerate(hotspot_ids.tolist())}
+    np.minimum.at(first, members.dense, reported)
+    np.maximum.at(last, members.dense, reported)
+    index = {h: i for i, h in enumerate(members.hotspot_ids.tolist())}
     totals = {
-        h: [int(count[index[h]]), _moment(first[index[h]]), _moment(last[index[h]])]
+        h: [int(members.count[index[h]]), _moment(first[index[h]]), _moment(last[index[h]])]
         for h in wanted.tolist()
     }
-    ids = wanted.tolist()
-    for start in range(0, len(ids), 900):
+    for ids in batches(wanted.tolist()):
         older = db.session.execute(
             db.select(
                 Concern.hotspot_id, sa.func.count(Concern.id), sa.func.min(Concern.reported_at)
             )
-            .where(Concern.hotspot_id.in_(ids[start : start + 900]), Concern.reported_at < since)
+            .where(Concern.hotspot_id.in_(ids), Concern.reported_at < since)
             .group_by(Concern.hotspot_id)
         )
         for hotspot_id, extra, earliest in older:
@@ -240,8 +248,7 @@ def _moment(seconds: float) -> datetime:
 def _stored(hotspot_ids: np.ndarray) -> dict[int, tuple[int, datetime, datetime, str]]:
     """What is stored now: count, first and last report, and label, by hotspot id."""
     stored = {}
-    ids = hotspot_ids.tolist()
-    for start in range(0, len(ids), 900):
+    for ids in batches(hotspot_ids.tolist()):
         rows = db.session.execute(
             db.select(
                 Hotspot.id,
@@ -249,7 +256,7 @@ def _stored(hotspot_ids: np.ndarray) -> dict[int, tuple[int, datetime, datetime,
                 Hotspot.first_reported_at,
                 Hotspot.last_reported_at,
                 Hotspot.label,
-            ).where(Hotspot.id.in_(ids[start : start + 900]))
+            ).where(Hotspot.id.in_(ids))
         )
         stored.update({row[0]: tuple(row[1:]) for row in rows})
     return stored
@@ -259,12 +266,9 @@ def _changed(values: dict[int, dict]) -> list[int]:
     """Hotspots whose stored derived values differ from the new ones."""
     table = Hotspot.__table__
     changed = []
-    ids = list(values)
-    for start in range(0, len(ids), 900):
+    for ids in batches(list(values)):
         rows = db.session.execute(
-            sa.select(table.c.id, *(table.c[name] for name in DERIVED)).where(
-                table.c.id.in_(ids[start : start + 900])
-            )
+            sa.select(table.c.id, *(table.c[name] for name in DERIVED)).where(table.c.id.in_(ids))
         )
         for row in rows:
             new = values[row[0]]

@@ -7,6 +7,7 @@ labels (text) are not loaded: the few that are needed are asked for by hotspot o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,6 +70,23 @@ def categories() -> dict[int, CategoryFacts]:
             )
         )
     }
+
+
+def batches(ids: list[int], size: int = 900) -> Iterator[list[int]]:
+    """Ids in slices small enough for an IN (...) list on every database."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def location_labels(concern_ids: list[int]) -> dict[int, str]:
+    """The geocoder's place label of each concern, by id."""
+    labels: dict[int, str] = {}
+    for ids in batches(concern_ids):
+        rows = db.session.execute(
+            db.select(Concern.id, Concern.location_label).where(Concern.id.in_(ids))
+        )
+        labels.update({concern_id: label or "" for concern_id, label in rows})
+    return labels
 
 
 def matchable_hotspots(reopen_since: datetime) -> db.Select:
