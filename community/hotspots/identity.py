@@ -139,11 +139,7 @@ def _merges(
     matched_c: dict[int, int],
 ) -> None:
     """Unmatched hotspots whose largest share went into a matched cluster merge into it."""
-    best: dict[int, tuple[int, int]] = {}
-    for (hotspot, cluster), count in zip(pairs.tolist(), shared.tolist(), strict=True):
-        if count > best.get(hotspot, (0, -1))[0]:
-            best[hotspot] = (count, cluster)
-    for hotspot, (_, cluster) in best.items():
+    for hotspot, (_, cluster) in _largest_share(pairs, shared, by=0).items():
         h = int(np.searchsorted(hotspots, hotspot))
         c = int(np.searchsorted(clusters, cluster))
         if h not in matched_h and c in matched_c:
@@ -160,10 +156,7 @@ def _splits(
     matched_h: dict[int, int],
 ) -> None:
     """Unmatched clusters: split off a matched hotspot when half came from it, else new."""
-    best: dict[int, tuple[int, int]] = {}
-    for (hotspot, cluster), count in zip(pairs.tolist(), shared.tolist(), strict=True):
-        if count > best.get(cluster, (0, -1))[0]:
-            best[cluster] = (count, hotspot)
+    best = _largest_share(pairs, shared, by=1)
     for c, cluster in enumerate(clusters.tolist()):
         if cluster in result.keep:
             continue
@@ -173,3 +166,14 @@ def _splits(
             result.splits[cluster] = hotspot
         else:
             result.new.append(cluster)
+
+
+def _largest_share(pairs: np.ndarray, shared: np.ndarray, by: int) -> dict[int, tuple[int, int]]:
+    """For each hotspot (by=0) or cluster (by=1): (shared count, the other side) of its
+    largest overlap."""
+    best: dict[int, tuple[int, int]] = {}
+    for pair, count in zip(pairs.tolist(), shared.tolist(), strict=True):
+        key, other = pair[by], pair[1 - by]
+        if count > best.get(key, (0, -1))[0]:
+            best[key] = (count, other)
+    return best
