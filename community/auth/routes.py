@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     abort,
@@ -22,10 +25,24 @@ bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: never redirect a signed-in user to another site.
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    # Only local paths: never redirect a signed-in user to another site. Browsers drop tabs
+    # and newlines ("/\t/evil.com" becomes "//evil.com"), so any control character or space
+    # refuses the target; urlsplit catches a scheme or a host written any other way.
+    if target and _is_local_path(target):
         return target
     return url_for("staff.hotspots")
+
+
+def _is_local_path(target: str) -> bool:
+    if any(ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in target):
+        return False
+    parts = urlsplit(target)
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+    )
 
 
 def _login_limit() -> str:

@@ -40,6 +40,27 @@ def test_sign_in_refuses_a_redirect_to_another_site(client, users) -> None:
     assert response.headers["Location"] == "/staff/"
 
 
+@pytest.mark.parametrize(
+    "target",
+    ["/%09/evil.example", "/%0a/evil.example", "/%0d%0a/x", "/\\evil.example", "/ /evil.example"],
+)
+def test_sign_in_refuses_control_characters_in_the_redirect(client, users, target) -> None:
+    response = client.post(
+        f"/login?next={target}",
+        data={"email": "prosecutor@example.org", "password": "prosecutor-pass"},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/"
+
+
+def test_sign_in_keeps_a_local_redirect(client, users) -> None:
+    response = client.post(
+        "/login?next=/staff/queue?agency=3",
+        data={"email": "prosecutor@example.org", "password": "prosecutor-pass"},
+    )
+    assert response.headers["Location"] == "/staff/queue?agency=3"
+
+
 def test_prosecutor_assigns_and_resolves(client, users, hotspot_id) -> None:
     sign_in(client, "prosecutor@example.org", "prosecutor-pass")
     page = client.get("/staff/").get_data(as_text=True)
