@@ -12,7 +12,9 @@ one huge one. A match needs Jaccard >= threshold.
   that cluster's hotspot (the survivor).
 - A cluster left unmatched that got at least half its concerns from a matched hotspot split
   off from it; other unmatched clusters are new.
-- Noise never makes a hotspot; a concern that turns to noise stays with its old hotspot.
+- A hotspot that broke into pieces too small to match lives on as its largest piece.
+- Noise never makes a hotspot; a concern that turns to noise stays with its old hotspot
+  (or, when that hotspot was merged, moves with it to the survivor).
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ def plan(old: np.ndarray, new: np.ndarray, threshold: float = MATCH_THRESHOLD) -
     jaccard = shared / (hotspot_sizes[h_index] + cluster_sizes[c_index] - shared)
     matched_c = _assign(h_index, c_index, jaccard, len(hotspots), len(clusters), threshold)
     _grow(matched_c, h_index, c_index, shared, hotspot_sizes)
+    _carry_on(matched_c, h_index, c_index, shared)
     for c, h in matched_c.items():
         result.keep[int(clusters[c])] = int(hotspots[h])
     matched_h = {h: c for c, h in matched_c.items()}
@@ -125,6 +128,27 @@ def _grow(
         if c in matched_c or h in taken:
             continue
         if shared[i] >= SPLIT_SHARE * hotspot_sizes[h]:
+            matched_c[c] = h
+            taken.add(h)
+
+
+def _carry_on(
+    matched_c: dict[int, int], h_index: np.ndarray, c_index: np.ndarray, shared: np.ndarray
+) -> None:
+    """A hotspot that broke into pieces too small to match lives on as its largest piece.
+
+    Split four ways, no piece reaches the Jaccard threshold; the owners must not be left on an
+    empty hotspot while four new ones start unowned. So an unmatched hotspot whose largest
+    share went to an unmatched cluster keeps that cluster (the other pieces then split off it).
+    """
+    taken = set(matched_c.values())
+    best: dict[int, tuple[int, int]] = {}
+    for i in range(len(shared)):
+        h, c = int(h_index[i]), int(c_index[i])
+        if int(shared[i]) > best.get(h, (0, -1))[0]:
+            best[h] = (int(shared[i]), c)
+    for h, (_, c) in sorted(best.items(), key=lambda item: -item[1][0]):
+        if h not in taken and c not in matched_c:
             matched_c[c] = h
             taken.add(h)
 

@@ -122,7 +122,7 @@ def _run(now: datetime, progress: Progress) -> ReclusterResult:
     progress("match")
     result = ReclusterResult(concerns=len(window), clusters=len(np.unique(labels[labels >= 0])))
     target = _apply(plan, window, labels, now, result)
-    membership = np.where(labels >= 0, _lookup(target, labels), window.hotspot)
+    membership = _membership(window, labels, target, plan.merges)
     result.moved = _move_concerns(window, membership)
     _reopen(plan, window, labels, now, config["CLUSTER_REOPEN_DAYS"], result)
     db.session.flush()
@@ -148,6 +148,17 @@ def _touched(window: Window, membership: np.ndarray, created: list[int]) -> set[
         [membership[moved], window.hotspot[moved], membership[window.unclustered]]
     )
     return {int(h) for h in np.unique(changed) if h >= 0} | set(created)
+
+
+def _membership(
+    window: Window, labels: np.ndarray, target: dict[int, int], merges: dict[int, int]
+) -> np.ndarray:
+    """Hotspot id per concern: its cluster's hotspot; for noise, the hotspot it had (or, when
+    that one was merged away, the survivor)."""
+    sticky = window.hotspot.copy()
+    for absorbed, label in merges.items():
+        sticky[sticky == absorbed] = target[label]
+    return np.where(labels >= 0, _lookup(target, labels), sticky)
 
 
 def _lookup(target: dict[int, int], labels: np.ndarray) -> np.ndarray:
@@ -238,7 +249,7 @@ def _predecessor(lat: float, lon: float, group: str) -> int | None:
             Hotspot.centroid_lat.between(lat - dlat, lat + dlat),
             Hotspot.centroid_lon.between(lon - dlon, lon + dlon),
         )
-        .order_by(Hotspot.resolved_at.desc(), Hotspot.id.desc())
+        .order_by(Hotspot.resolved_at.desc().nulls_last(), Hotspot.id.desc())
         .limit(1)
     )
 

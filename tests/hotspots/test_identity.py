@@ -55,3 +55,9 @@ def test_big_inputs_are_solved_per_component() -> None:
 def test_inputs_must_line_up() -> None:
     with pytest.raises(ValueError):
         plan([1, 2], [0])
+
+
+def test_a_hotspot_broken_four_ways_lives_on_as_its_largest_piece() -> None:
+    result = plan([5] * 9, [0, 0, 0, 1, 1, 2, 2, 3, 3])
+    assert result.keep == {0: 5}
+    assert result.splits == {1: 5, 2: 5, 3: 5} and result.new == []

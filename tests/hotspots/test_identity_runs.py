@@ -211,3 +211,24 @@ def test_priority_reasons_put_violence_first(app) -> None:
     assert hotspots[0].priority_reasons == "violent category, 6 concerns in 30 days, rising"
     assert hotspots[0].priority > hotspots[1].priority
     assert hotspots[0].trend == "rising"
+
+
+def test_noise_of_a_merged_hotspot_follows_it_to_the_survivor(app, users) -> None:
+    rng = np.random.default_rng(13)
+    blob(rng, (0, 0), 6, 15)
+    east = [concern_at(e, 0) for e in (400, 420, 440, 560)]
+    db.session.commit()
+    first = recluster()
+    assert len(first.created) == 2
+    east_id = db.session.get(Concern, east[0].id).hotspot_id
+    # Two east reports age out of the window, so the one at 560 m is alone (noise), and the
+    # gap to the west fills in, so the one at 400 m joins the west: east merges into west.
+    for concern in east[1:3]:
+        db.session.get(Concern, concern.id).reported_at = utcnow() - timedelta(days=200)
+    for e in range(60, 400, 60):
+        concern_at(e, 5, days_ago=1)
+    db.session.commit()
+    second = recluster()
+    assert [absorbed for absorbed, _ in second.merged] == [east_id]
+    survivor = second.merged[0][1]
+    assert db.session.get(Concern, east[3].id).hotspot_id == survivor  # the lone one too
