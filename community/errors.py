@@ -6,11 +6,13 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from community.extensions import db
 
 log = logging.getLogger(__name__)
+MAX_ID = 2**63 - 1  # SQLite's INTEGER; a larger <int:...> in a URL cannot name a row
 
 FRIENDLY = {
     400: "We could not understand that request.",
@@ -56,7 +58,18 @@ def _unexpected(error: Exception):
     return _respond(500, None)
 
 
+def _out_of_range(error: Exception):
+    """An id in the URL too large for any database integer: there is no such page."""
+    db.session.rollback()
+    too_large = any(
+        isinstance(value, int) and value > MAX_ID for value in (request.view_args or {}).values()
+    )
+    return _respond(404, None) if too_large else _unexpected(error)
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(OverflowError, _out_of_range)
+    app.register_error_handler(DataError, _out_of_range)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _unexpected)

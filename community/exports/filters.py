@@ -96,12 +96,19 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=city_zone())
 
 
+def _small_number(raw: str) -> bool:
+    # str.isdigit() accepts "²" and int() then fails; 20 digits overflow the database's integer.
+    return raw.isascii() and raw.isdigit() and len(raw) <= 9
+
+
 def parse_filter(args: Mapping[str, str], kind: str = "concerns") -> ExportFilter:
     """The filter from query parameters area, start, end, category, status."""
     area = None
     raw_area = (args.get("area") or "").strip()
     if raw_area:
-        area = db.session.get(Area, int(raw_area)) if raw_area.isdigit() else None
+        if not _small_number(raw_area):
+            raise ExportFilterError("area: an area's number from the list of areas.")
+        area = db.session.get(Area, int(raw_area))
         if area is None or area.kind not in AREA_KINDS:
             raise ExportFilterError("Choose an area from the list.")
     start, end = _day(args, "start"), _day(args, "end")

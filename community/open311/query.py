@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -65,6 +65,16 @@ def _positive(args: Mapping[str, str], name: str, default: int, limit: int) -> i
 
 
 def _window(args: Mapping[str, str], now: datetime) -> tuple[datetime, datetime]:
+    try:
+        return _bounded_window(args, now)
+    except OverflowError:
+        # 9999-12-01 plus 90 days, or year 1 at +14:00 in UTC, falls off the calendar.
+        raise Open311Error(
+            400, "start_date and end_date must be dates between the years 1 and 9999."
+        ) from None
+
+
+def _bounded_window(args: Mapping[str, str], now: datetime) -> tuple[datetime, datetime]:
     start = parse_datetime("start_date", args["start_date"]) if args.get("start_date") else None
     end = parse_datetime("end_date", args["end_date"]) if args.get("end_date") else None
     if start is None and end is None:
@@ -77,7 +87,7 @@ def _window(args: Mapping[str, str], now: datetime) -> tuple[datetime, datetime]
         raise Open311Error(400, "end_date is before start_date.")
     if end - start > MAX_SPAN:
         raise Open311Error(400, "start_date and end_date may not span more than 90 days.")
-    return start, end
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def parse_query(args: Mapping[str, str], now: datetime | None = None) -> RequestQuery:

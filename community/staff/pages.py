@@ -61,6 +61,6 @@ def queue_agency(user: User, agency_id: str | None) -> Agency | None:
     """Whose queue a user sees: agency staff their own; others any agency they pick."""
     if user.agency_id is not None and (user.role == "agency_staff" or not agency_id):
         return user.agency
-    if agency_id and agency_id.isdigit():
+    if agency_id and agency_id.isascii() and agency_id.isdigit() and len(agency_id) <= 9:
         return db.session.get(Agency, int(agency_id))
     return None

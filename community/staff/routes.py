@@ -416,6 +416,11 @@ def bulk_update():
     return redirect(url_for("staff.queue", agency=agency.id))
 
 
+def _small_number(raw: str) -> bool:
+    # "²".isdigit() is true and int() fails; 20 digits overflow the database's integer.
+    return raw.isascii() and raw.isdigit() and len(raw) <= 9
+
+
 def _bulk_apply(form: f.BulkForm, agency: Agency) -> tuple[list[str], bool]:
     """Apply the change to every ticked row; the problems found (none: all applied)."""
     problems, stale = [], False
@@ -428,8 +433,8 @@ def _bulk_apply(form: f.BulkForm, agency: Agency) -> tuple[list[str], bool]:
         return ["What was done: choose the action."], False
     for key in dict.fromkeys(form.rows.data):
         hotspot_id, _, version = key.partition(":")
-        hotspot = db.session.get(Hotspot, int(hotspot_id)) if hotspot_id.isdigit() else None
-        if hotspot is None or not version.isdigit():
+        hotspot = db.session.get(Hotspot, int(hotspot_id)) if _small_number(hotspot_id) else None
+        if hotspot is None or not _small_number(version):
             problems.append(f"Hotspot {key!r}: not in this queue.")
             continue
         mine = next((a for a in hotspot.assignments if a.active and a.agency_id == agency.id), None)

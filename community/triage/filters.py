@@ -131,7 +131,7 @@ def parse_zoom(args: MultiDict, default: int = 12) -> int:
     raw = args.get("zoom", "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) > MAX_ZOOM:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 2) or int(raw) > MAX_ZOOM:
         raise FilterError(f"zoom: a whole number from 0 to {MAX_ZOOM}.")
     return int(raw)
 
@@ -193,7 +193,7 @@ def _agency(raw: str) -> tuple[int | None, str]:
 def _area(raw: str) -> Area | None:
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise FilterError("area: an area's number from the list of areas.")
     area = db.session.get(Area, int(raw))
     if area is None:

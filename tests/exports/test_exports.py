@@ -123,6 +123,8 @@ def test_filters_by_area_period_category_and_status(client, users, data) -> None
     [
         "area=999999",
         "area=abc",
+        "area=%C2%B2",
+        "area=99999999999999999999",
         "start=yesterday",
         "start=2026-02-01&end=2026-01-01",
         "category=unicorns",
@@ -133,6 +135,15 @@ def test_bad_filters_are_a_clear_400(client, users, data, query) -> None:
     sign_in(client, "prosecutor@example.org", "prosecutor-pass")
     response = client.get(f"/exports/concerns.geojson?{query}", headers={"Accept": "text/html"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("area", ["%C2%B2", "99999999999999999999"])
+def test_public_export_refuses_an_impossible_area_with_a_message(client, data, area) -> None:
+    response = client.get(
+        f"/exports/public/concerns.csv?area={area}", headers={"Accept": "text/html"}
+    )
+    assert response.status_code == 400
+    assert "an area&#39;s number from the list" in response.get_data(as_text=True)
 
 
 def test_an_area_layer_concerns_do_not_record_is_refused(client, users, data) -> None:

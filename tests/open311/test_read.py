@@ -109,6 +109,9 @@ def test_bad_filters_are_400_in_the_error_format(client) -> None:
         "page=0": "page must be between",
         "page_size=1001": "page_size must be between 1 and 1000",
         "page=two": "whole number",
+        "start_date=9999-12-01": "between the years 1 and 9999",
+        "end_date=0001-01-01T00:00:00%2B14:00": "between the years 1 and 9999",
+        "page=%C2%B2": "whole number",
     }
     for query, words in cases.items():
         response = client.get(f"{API}/requests.json?{query}")

@@ -138,6 +138,9 @@ def test_heat_and_repeats_layers(prosecutor, users) -> None:
         ("category=<b>x</b>", "category: unknown"),
         ("bbox=1,2,3", "bbox: four numbers"),
         ("zoom=99", "zoom: a whole number"),
+        ("zoom=%C2%B2", "zoom: a whole number"),
+        ("zoom=99999999999999999999", "zoom: a whole number"),
+        ("area=%C2%B2", "area: an area's number"),
         ("status=open", "status: unknown 'open'"),
     ],
 )

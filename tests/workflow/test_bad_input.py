@@ -138,3 +138,40 @@ def test_an_unknown_agency_in_the_queue_or_a_bogus_row_changes_nothing(client, a
     assert "not in this queue" in page and "Nothing was changed" in page
     assert _snapshot(assigned) == before
     assert client.get("/staff/queue?agency=999999").status_code == 200  # staff: their own queue
+
+
+def test_impossible_numbers_in_the_queue_are_refused_not_a_crash(client, assigned) -> None:
+    sign_in(client, "prosecutor@example.org", "prosecutor-pass")
+    for agency_id in ("%C2%B2", "99999999999999999999"):
+        response = client.get(f"/staff/queue?agency={agency_id}")
+        assert response.status_code == 404
+        assert "There is no such agency." in response.get_data(as_text=True)
+    before = _snapshot(assigned)
+    response = client.post(
+        f"/staff/queue?agency={agency('MPD-D3').id}",
+        data={"rows": ["99999999999999999999:1", f"{assigned}:²"], "operation": "start"},
+    )
+    assert response.status_code == 400
+    assert "not in this queue" in response.get_data(as_text=True)
+    assert _snapshot(assigned) == before
+
+
+BIG = "99999999999999999999"  # 20 digits: beyond any database integer
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", f"/staff/hotspots/{BIG}"),
+        ("POST", f"/staff/hotspots/{BIG}/partners/{BIG}/remove"),
+        ("GET", f"/admin/users/{BIG}"),
+        ("GET", f"/staff/reports/batches/{BIG}"),
+        ("GET", f"/staff/reports/batches/{BIG}/progress.json"),
+        ("POST", f"/staff/triage/locate/{BIG}"),
+    ],
+)
+def test_an_id_too_large_for_the_database_is_a_404(client, users, method, path) -> None:
+    sign_in(client, "admin@example.org", "admin-pass")
+    place = {"lat": "43.0747", "lon": "-87.9556"}  # only the locate form reads it
+    response = client.open(path, method=method, data=place if method == "POST" else None)
+    assert response.status_code == 404, response.get_data(as_text=True)[:500]
