@@ -8,19 +8,19 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
-from community.logging_setup import MASK, PHONE_RE
+from community.redaction import redact_contacts
 
 DEFAULT_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def redact_phones(value: object) -> str:
-    """Resident text with anything that looks like a phone number replaced by "[phone]".
+    """Resident text with phone numbers and e-mail addresses masked ("[phone]", "[email]").
 
     Returns plain text, so Jinja escapes it: resident text is never trusted HTML.
     """
     if value is None:
         return ""
-    return PHONE_RE.sub(MASK, str(value))
+    return redact_contacts(str(value))
 
 
 def city_zone() -> ZoneInfo:

@@ -25,13 +25,19 @@ _STREET_TYPES = (
 )
 _DIRECTION = r"(?:n|s|e|w|north|south|east|west|norte|sur|este|oeste)\.?"
 _NAME = r"[^\W\d_][\w'.-]*|\d{1,3}(?:st|nd|rd|th)"
-# A house number, then either a direction (Milwaukee addresses nearly always have one) and a
-# street name, or a street name of one to three words ending in a street type.
+# A house number (or a range such as 2417-19), then either a direction (Milwaukee addresses
+# nearly always have one) and a street name, or, for numbers of two digits or more, a street
+# name of one to four words ending in a street type. One-digit numbers need the direction:
+# "3 kids on Center St" is not an address.
+_NUMBER = r"(?P<number>\d{1,5})(?:-\d{1,5}|-?[a-z](?![\w']))?"
 HOUSE_NUMBER_RE = re.compile(
-    rf"(?<![\w#/-])(?P<number>\d{{2,5}})(?:-?[a-z](?![\w']))?"
-    rf"(?P<street>\s+(?:{_DIRECTION}\s+(?:{_NAME})|(?:(?:{_NAME})\s+){{1,3}}(?:{_STREET_TYPES})\b))",
+    rf"(?<![\w#/.-])(?:{_NUMBER})"
+    rf"(?P<street>\s+(?:{_DIRECTION}\s+(?:{_NAME})"
+    rf"|(?<=\d\d\s)(?:(?:{_NAME})\s+){{1,4}}(?:{_STREET_TYPES})\b))",
     re.IGNORECASE | re.UNICODE,
 )
+# A local number without its area code: 555-0123.
+LOCAL_PHONE_RE = re.compile(r"(?<![\w-])\d{3}[-.\s]\d{4}(?![\w-])")
 
 
 def block_of(number: int) -> int:
@@ -53,8 +59,9 @@ def redact_house_numbers(text: str, *, language: str = "en") -> str:
 
 
 def redact_contacts(text: str) -> str:
-    """E-mail addresses and phone numbers masked."""
-    return PHONE_RE.sub(PHONE_MASK, EMAIL_RE.sub(EMAIL_MASK, text))
+    """E-mail addresses and phone numbers (with or without the area code) masked."""
+    text = PHONE_RE.sub(PHONE_MASK, EMAIL_RE.sub(EMAIL_MASK, text))
+    return LOCAL_PHONE_RE.sub(PHONE_MASK, text)
 
 
 def public_text(text: str | None, *, language: str = "en") -> str:

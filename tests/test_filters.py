@@ -81,3 +81,11 @@ def test_staff_pages_mask_phones_and_show_local_times(
     assert " UTC " not in page
     listing = client.get("/staff/?status=all").get_data(as_text=True)
     assert "2026-05-31" in listing and "2026-06-01" not in listing
+
+
+def test_staff_pages_mask_e_mail_addresses_too() -> None:
+    from community.filters import redact_phones
+
+    assert redact_phones("me@example.org or 414-555-0123 or 555-0199") == (
+        "[email] or [phone] or [phone]"
+    )

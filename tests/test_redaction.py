@@ -41,3 +41,21 @@ def test_html_stays_plain_text_for_the_caller_to_escape() -> None:
 
 def test_no_digits_of_a_phone_number_survive() -> None:
     assert "555" not in public_text("my number is +1 414 555 0123, house 4410 W Burleigh St")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "dealing at 2417 Martin Luther King Jr Dr",
+            "dealing at 2400 block of Martin Luther King Jr Dr",
+        ),
+        ("the duplex 2417-19 W Center St", "the duplex 2400 block of W Center St"),
+        ("5 N 35th St again", "0 block of N 35th St again"),
+        ("3 kids on Center St", "3 kids on Center St"),
+        ("call 555-0123 tonight", "call [phone] tonight"),
+        ("at 10:30 pm, 2 cars", "at 10:30 pm, 2 cars"),
+    ],
+)
+def test_more_address_and_phone_forms(text: str, expected: str) -> None:
+    assert public_text(text) == expected
