@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from community.extensions import db
+from community.hotspots.priority import RECENT_DAYS
 from community.models import (
     Category,
     Concern,
@@ -92,7 +93,7 @@ def _metres(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.nd
 def _count_in(hotspot_id: int, concern: Concern) -> None:
     """Bump the hotspot's counts now; the next full re-cluster recomputes everything."""
     table = Hotspot.__table__
-    recent = utcnow() - concern.reported_at <= timedelta(days=30)
+    recent = utcnow() - concern.reported_at <= timedelta(days=RECENT_DAYS)
     db.session.execute(
         sa.update(table)
         .where(table.c.id == hotspot_id)

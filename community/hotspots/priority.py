@@ -17,6 +17,7 @@ import numpy as np
 from community.models.hotspot import trend
 
 DAY_S = 86400.0
+RECENT_DAYS = 30  # "recent": the trend compares these days with the same span before them
 VIOLENT_GROUP = "violence"
 
 
@@ -46,9 +47,10 @@ def score_labels(
     size = int(labels.max()) + 1 if len(labels) else 0
     severity = np.asarray(severity, dtype=float)[keep]
     age_days = (now_s - np.asarray(reported_s, dtype=float)[keep]) / DAY_S
-    recency = np.where(age_days <= 30, 1.0, np.where(age_days <= 60, 0.5, 0.25))
-    recent = (age_days <= 30).astype(float)
-    previous = ((age_days > 30) & (age_days <= 60)).astype(float)
+    recent_span, both_spans = RECENT_DAYS, 2 * RECENT_DAYS
+    recency = np.where(age_days <= recent_span, 1.0, np.where(age_days <= both_spans, 0.5, 0.25))
+    recent = (age_days <= recent_span).astype(float)
+    previous = ((age_days > recent_span) & (age_days <= both_spans)).astype(float)
     max_severity = np.zeros(size)
     np.maximum.at(max_severity, labels, severity)
     return Scores(
@@ -74,7 +76,7 @@ def reasons(scores: Scores, label: int, repeat_addresses: int = 0) -> str:
         )
     elif scores.max_severity[label] >= 4:
         parts.append("public safety category")
-    parts.append(f"{recent} concern{'s' if recent != 1 else ''} in 30 days")
+    parts.append(f"{recent} concern{'s' if recent != 1 else ''} in {RECENT_DAYS} days")
     parts.append(trend(recent, previous))
     if repeat_addresses:
         parts.append(f"{repeat_addresses} repeat address{'es' if repeat_addresses != 1 else ''}")
