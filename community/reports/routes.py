@@ -33,6 +33,13 @@ from community.reports.service import record_report
 
 bp = Blueprint("reports", __name__)
 STAFF = (Role.ADMIN, Role.PROSECUTOR, Role.AGENCY_STAFF, Role.VIEWER)
+# Recording a report moves an area's "since last report" default and a batch renders every
+# area's PDF: the unit's own staff decide those; every staff role may preview and download.
+RECORDERS = (Role.ADMIN, Role.PROSECUTOR)
+
+
+def _may_record() -> bool:
+    return current_user.role in RECORDERS
 
 
 def _page(template: str, status: int = 200, **context: object):
@@ -54,6 +61,7 @@ def _form_page(error: str | None = None, status: int = 200):
         status,
         groups=groups,
         error=error,
+        may_record=_may_record(),
         form=request.form if request.method == "POST" else request.args,
         batches=db.session.scalars(
             db.select(ReportBatch).order_by(ReportBatch.id.desc()).limit(10)
@@ -70,7 +78,7 @@ def index():
 @bp.route("/make", methods=["POST"])
 @roles_required(*STAFF)
 def make():
-    """Preview (HTML) or download (PDF, recorded as this area's latest report)."""
+    """Preview (HTML) or download (PDF; recorded as the area's latest report for RECORDERS)."""
     form = request.form
     try:
         wanted = read_request(
@@ -86,7 +94,8 @@ def make():
     if preview:
         return report.html
     data = report_pdf(report)
-    record_report(report.facts, user_id=current_user.id)
+    if _may_record():
+        record_report(report.facts, user_id=current_user.id)
     return Response(
         data,
         mimetype="application/pdf",
@@ -95,7 +104,7 @@ def make():
 
 
 @bp.route("/batches", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*RECORDERS)
 def start():
     form = request.form
     try:

@@ -44,7 +44,7 @@ def test_every_staff_role_can_preview(demo_client, email, password) -> None:
 
 
 def test_download_is_a_pdf_and_the_next_report_starts_where_it_stopped(demo_client) -> None:
-    _viewer(demo_client)
+    sign_in(demo_client, "prosecutor@example.org", "prosecutor-pass")
     response = demo_client.post(
         "/staff/reports/make",
         data={"area": "METCALFE PARK", "since": "2026-01-01", "language": "es", "action": "pdf"},
@@ -60,6 +60,24 @@ def test_download_is_a_pdf_and_the_next_report_starts_where_it_stopped(demo_clie
     from community.reports.service import resolve_period
 
     assert resolve_period(select_areas(["METCALFE PARK"])).start == first.period_end
+
+
+@pytest.mark.parametrize(
+    ("email", "password"), [STAFF_LOGINS[2], STAFF_LOGINS[3]], ids=["agency_staff", "viewer"]
+)
+def test_others_download_but_neither_record_nor_start_batches(demo_client, email, password) -> None:
+    sign_in(demo_client, email, password)
+    assert "Make all reports" not in demo_client.get("/staff/reports/").get_data(as_text=True)
+    response = demo_client.post(
+        "/staff/reports/make", data={"area": "METCALFE PARK", "action": "pdf"}
+    )
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert db.session.scalar(db.select(db.func.count(MeetingReport.id))) == 0
+    response = demo_client.post(
+        "/staff/reports/batches", data={"kind": "police_district", "since": "2026-01-01"}
+    )
+    assert response.status_code == 403
+    assert db.session.scalar(db.select(db.func.count(ReportBatch.id))) == 0
 
 
 def test_unknown_area_is_a_400_with_close_matches(demo_client) -> None:
@@ -124,7 +142,7 @@ def _wait_for(client, batch_id: int, seconds: float = 120) -> dict:
 
 
 def test_a_batch_runs_in_the_background_and_shows_its_progress(demo_client) -> None:
-    _viewer(demo_client)
+    sign_in(demo_client, "prosecutor@example.org", "prosecutor-pass")
     response = demo_client.post(
         "/staff/reports/batches", data={"kind": "police_district", "language": "en"}
     )
@@ -147,7 +165,7 @@ def test_a_batch_runs_in_the_background_and_shows_its_progress(demo_client) -> N
 
 
 def test_a_batch_asks_for_a_known_kind(demo_client) -> None:
-    _viewer(demo_client)
+    sign_in(demo_client, "prosecutor@example.org", "prosecutor-pass")
     response = demo_client.post("/staff/reports/batches", data={"kind": "ward"})
     assert response.status_code == 400
     assert "Choose neighbourhoods, aldermanic districts or police districts" in response.get_data(

@@ -56,10 +56,11 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("admin.rule", "POST"): ADMIN,
     ("admin.service_levels", "GET"): ADMIN,
     ("admin.service_levels", "POST"): ADMIN,
-    # Meeting reports (issue 9): every staff role prints them.
+    # Meeting reports (issue 9): every staff role previews and downloads them; only the unit
+    # (admin, prosecutor) records one as an area's latest or starts a batch of every area.
     ("reports.index", "GET"): SIGNED_IN,
     ("reports.make", "POST"): SIGNED_IN,
-    ("reports.start", "POST"): SIGNED_IN,
+    ("reports.start", "POST"): TRIAGE,
     ("reports.batch", "GET"): SIGNED_IN,
     ("reports.progress", "GET"): SIGNED_IN,
     ("reports.batch_file", "GET"): SIGNED_IN,
