@@ -6,7 +6,6 @@ template; every change goes through community.workflow.service.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 
@@ -38,8 +37,8 @@ from community.models import (
     Role,
 )
 from community.routing.suggest import suggest
-from community.sms.media import concern_photos, media_folder
 from community.staff import forms as f
+from community.staff import photos
 from community.staff.pages import active_agencies, queue_agency, timeline, work_queue
 from community.workflow import permissions as may
 from community.workflow import service
@@ -47,7 +46,6 @@ from community.workflow.service import StaleHotspotError, WorkflowError
 from community.workflow.states import HOTSPOT_ACTIVE, HOTSPOT_TRANSITIONS, transition_name
 
 bp = Blueprint("staff", __name__)
-MEDIA_NAME = re.compile(r"[0-9]+-[0-9]+\.[a-z0-9]{2,5}")
 
 STAFF = tuple(Role)
 WORKERS = (Role.ADMIN, Role.PROSECUTOR, Role.AGENCY_STAFF)
@@ -89,10 +87,15 @@ def hotspots():
 @bp.route("/media/<name>")
 @roles_required(*STAFF)
 def media(name: str):
-    """A photo a resident sent by MMS (staff only; never on a public page)."""
-    if not MEDIA_NAME.fullmatch(name):
+    """A resident's photo (MMS or web form), for those who may view its hotspot only."""
+    photo = photos.find_photo(name)
+    if photo is None:
         abort(404)
-    return send_from_directory(media_folder(), name, max_age=3600)
+    if not photos.may_see(current_user, photo):
+        abort(403)
+    response = send_from_directory(photo.folder, photo.name, max_age=3600)
+    response.cache_control.private = True  # a shared cache must never keep a resident's photo
+    return response
 
 
 def _hotspot_or_404(hotspot_id: int) -> Hotspot:
@@ -150,7 +153,7 @@ def _page(hotspot: Hotspot, forms: dict | None = None, code: int = 200) -> Respo
         "staff/hotspot.html",
         hotspot=hotspot,
         events=timeline(hotspot),
-        photos=concern_photos([c.id for c in hotspot.concerns]),
+        photos=photos.hotspot_photos([c.id for c in hotspot.concerns]),
         suggestion=_suggestion(hotspot),
         may=may,
         overdue=service.overdue_now(hotspot),

@@ -10,7 +10,8 @@ import pytest
 from flask import Flask, url_for
 
 from community.extensions import db
-from community.models import AssignmentRole, Role, RoutingRule
+from community.intake.photos import media_folder
+from community.models import AssignmentRole, Photo, Role, RoutingRule
 from community.workflow.service import assign
 from tests.conftest import sign_in
 from tests.factories import UserFactory, agency
@@ -30,7 +31,7 @@ WORKS_QUEUE = TRIAGE | {OWN, OTHER}  # their own agency's queue
 # (endpoint, method) -> the roles that get through; everyone else gets 403, anonymous the login.
 EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("staff.hotspots", "GET"): SIGNED_IN,
-    ("staff.media", "GET"): SIGNED_IN,
+    ("staff.media", "GET"): SEES_HOTSPOT,  # a resident's photo: as its hotspot
     ("staff.hotspot", "GET"): SEES_HOTSPOT,
     ("staff.assign_agency", "POST"): TRIAGE,
     ("staff.hand_off", "POST"): WORKS_HOTSPOT,
@@ -110,10 +111,23 @@ def world(app, users) -> dict:
         agency_id=agency("DNS").id,
     )
     target = UserFactory(email="target@example.org", role=Role.VIEWER, password="target-pass")
+    photo = "web-" + "0f" * 16 + ".jpg"
+    db.session.add(
+        Photo(
+            concern_id=hotspot.concerns[0].id,
+            file=photo,
+            content_type="image/jpeg",
+            width=1,
+            height=1,
+            size_bytes=3,
+        )
+    )
+    db.session.commit()
+    (media_folder() / photo).write_bytes(b"\xff\xd8\xff")
     return {
         "hotspot_id": hotspot.id,
         "agency_id": agency("OVP").id,
-        "name": "1-1.jpg",
+        "name": photo,
         "user_id": target.id,
         "rule_id": db.session.scalar(db.select(RoutingRule.id).limit(1)),
         "batch_id": 999999,  # none: a 404 for those allowed in, 403 or the login for others
