@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,7 +24,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from community.models import ActionKind, ActionOutcome, AssignmentRole, ResolutionOutcome, utcnow
+from community.filters import city_zone
+from community.models import ActionKind, ActionOutcome, AssignmentRole, ResolutionOutcome
 from community.workflow import sla
 
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]")
@@ -57,8 +58,13 @@ def due_date_in_range(form: FlaskForm, field) -> None:
         raise ValidationError(problem)
 
 
+def city_today() -> date:
+    """Today in the city (after 6 pm in Milwaukee it is already tomorrow in UTC)."""
+    return datetime.now(city_zone()).date()
+
+
 def happened_recently(form: FlaskForm, field) -> None:
-    today = utcnow().date()
+    today = city_today()
     earliest = today - timedelta(days=366)
     if field.data and not earliest <= field.data <= today:
         raise ValidationError(
@@ -130,7 +136,7 @@ def _action_fields(cls):
         validators=[DataRequired()],
     )
     cls.occurred_on = DateField(
-        "When", default=lambda: utcnow().date(), validators=[Optional(), happened_recently]
+        "When", default=city_today, validators=[Optional(), happened_recently]
     )
     cls.outcome = SelectField(
         "Outcome",
@@ -186,9 +192,7 @@ class BulkForm(FlaskForm):
         choices=[("", "—")] + [(k.value, action_label(k)) for k in ActionKind],
         validators=[Optional()],
     )
-    occurred_on = DateField(
-        "When", default=lambda: utcnow().date(), validators=[Optional(), happened_recently]
-    )
+    occurred_on = DateField("When", default=city_today, validators=[Optional(), happened_recently])
     outcome = SelectField(
         "Outcome",
         choices=[("", "—")] + [(o.value, label(o)) for o in ActionOutcome],

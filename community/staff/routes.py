@@ -7,7 +7,7 @@ template; every change goes through community.workflow.service.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 
 from flask import (
     Blueprint,
@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from community.auth.session import roles_required
 from community.extensions import db
+from community.filters import city_zone
 from community.models import (
     ActionKind,
     ActionOutcome,
@@ -310,10 +311,14 @@ def remove_partner(hotspot_id: int, agency_id: int):
 
 
 def _occurred_at(day) -> datetime | None:
-    """A date picked on the form as a time: now for today, else midday UTC of that day."""
-    if day is None or day == datetime.now(UTC).date():
+    """A date picked on the form as a time: now for today, else midday of that day.
+
+    Both in the city's time zone: at 7 pm in Milwaukee it is already tomorrow in UTC.
+    """
+    zone = city_zone()
+    if day is None or day == datetime.now(zone).date():
         return None
-    return datetime.combine(day, time(12), tzinfo=UTC)
+    return datetime.combine(day, time(12), tzinfo=zone)
 
 
 @bp.route("/hotspots/<int:hotspot_id>/actions", methods=["POST"])

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from werkzeug.datastructures import MultiDict
 
 from community.extensions import db
+from community.filters import city_zone
 from community.models import Agency, Area, Category, HotspotStatus
 from community.workflow.states import HOTSPOT_ACTIVE
 
@@ -59,12 +60,13 @@ class TriageFilters:
 
     @property
     def since_dt(self) -> datetime:
-        return datetime.combine(self.since, time.min, tzinfo=UTC)
+        """The city's midnight starting the first day (as exports and reports count days)."""
+        return datetime.combine(self.since, time.min, tzinfo=city_zone())
 
     @property
     def until_dt(self) -> datetime:
-        """The end of the last day asked for (exclusive)."""
-        return datetime.combine(self.until + timedelta(days=1), time.min, tzinfo=UTC)
+        """The city's midnight ending the last day asked for (exclusive)."""
+        return datetime.combine(self.until + timedelta(days=1), time.min, tzinfo=city_zone())
 
     def query(self) -> list[tuple[str, str]]:
         """The filters as query-string pairs (what the page's links and the JS carry)."""
@@ -82,7 +84,7 @@ class TriageFilters:
 
 def parse_filters(args: MultiDict, today: date | None = None) -> TriageFilters:
     """The filters in a query string; FilterError on the first bad value."""
-    today = today or datetime.now(UTC).date()
+    today = today or datetime.now(city_zone()).date()
     until = _date(args, "until") or today
     since = _date(args, "since") or until - timedelta(days=DEFAULT_DAYS)
     if since > until:

@@ -11,13 +11,14 @@ import json
 import math
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
 
 from community.extensions import db
-from community.filters import redact_phones
+from community.filters import city_zone, redact_phones
 from community.hotspots.heat import SHOWN_STATUSES, heat_geojson
 from community.models import (
     AreaKind,
@@ -266,7 +267,7 @@ def _concern_points(where: list) -> dict[str, Any]:
                 "text": _short(redact_phones(r.text)),
                 "category": r.name_en,
                 "source": str(r.source),
-                "reported": r.reported_at.date().isoformat(),
+                "reported": city_day(r.reported_at),
                 "place": r.location_label or "",
                 "hotspot": r.hotspot_id,
             },
@@ -382,14 +383,19 @@ def repeat_features(filters: TriageFilters, bbox: Bbox | None) -> dict[str, Any]
             "properties": {
                 "label": r.label,
                 "concerns": r.concern_count,
-                "first": r.first_reported_at.date().isoformat(),
-                "last": r.last_reported_at.date().isoformat(),
+                "first": city_day(r.first_reported_at),
+                "last": city_day(r.last_reported_at),
                 "hotspot": r.hotspot_id,
             },
         }
         for r in rows
     ]
     return _collection(features, count=len(features))
+
+
+def city_day(moment: datetime) -> str:
+    """The date in the city when something happened (a report at 23:30 is that day's)."""
+    return moment.astimezone(city_zone()).date().isoformat()
 
 
 def hotspot_map(hotspot: Hotspot, limit: int = 2000) -> dict[str, Any]:
@@ -407,7 +413,7 @@ def hotspot_map(hotspot: Hotspot, limit: int = 2000) -> dict[str, Any]:
             "properties": {
                 "case": r.case_number,
                 "text": _short(redact_phones(r.text)),
-                "reported": r.reported_at.date().isoformat(),
+                "reported": city_day(r.reported_at),
             },
         }
         for r in rows

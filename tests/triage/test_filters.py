@@ -92,3 +92,17 @@ def test_bbox_and_zoom() -> None:
     for bad in ("-1", "23", "1.5", "x"):
         with pytest.raises(FilterError, match="zoom: a whole number from 0 to 22"):
             parse_zoom(MultiDict({"zoom": bad}))
+
+
+def test_today_is_the_citys_date_not_utcs(app) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(UTC)
+    zone = next(
+        z
+        for z in ("Pacific/Kiritimati", "Etc/GMT+12")  # one of them is on another date than UTC
+        if now.astimezone(ZoneInfo(z)).date() != now.date()
+    )
+    app.config["CITY_TIMEZONE"] = zone
+    assert parse_filters(MultiDict()).until == datetime.now(ZoneInfo(zone)).date()

@@ -227,3 +227,28 @@ def test_heat_follows_new_concerns(prosecutor, users) -> None:
     again = get_json(prosecutor, "/staff/triage/heat.geojson")
     total = [sum(f["properties"]["count"] for f in h["features"]) for h in (first, again)]
     assert total == [6, 10]
+
+
+def test_a_late_evening_concern_is_on_its_citys_date_as_in_the_export(prosecutor) -> None:
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    day = utcnow().date() - timedelta(days=10)
+    late = datetime.combine(day, time(23, 30), tzinfo=ZoneInfo("America/Chicago"))
+    (concern,) = placed_concerns(1)
+    concern.reported_at = late  # 04:30 or 05:30 UTC the next day
+    db.session.commit()
+    query = f"since={day}&until={day}"
+    data = get_json(
+        prosecutor, f"/staff/triage/concerns.geojson?zoom=16&bbox={CORNER_BBOX}&{query}"
+    )
+    assert [f["properties"]["case"] for f in data["features"]] == [concern.case_number]
+    assert data["features"][0]["properties"]["reported"] == day.isoformat()
+    export = prosecutor.get(f"/exports/concerns.csv?start={day}&end={day}").get_data(as_text=True)
+    assert concern.case_number in export
+    next_day = day + timedelta(days=1)
+    query = f"since={next_day}&until={next_day}"
+    data = get_json(
+        prosecutor, f"/staff/triage/concerns.geojson?zoom=16&bbox={CORNER_BBOX}&{query}"
+    )
+    assert data["features"] == []

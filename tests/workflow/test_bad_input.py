@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 import sqlalchemy as sa
 
@@ -175,3 +178,26 @@ def test_an_id_too_large_for_the_database_is_a_404(client, users, method, path) 
     place = {"lat": "43.0747", "lon": "-87.9556"}  # only the locate form reads it
     response = client.open(path, method=method, data=place if method == "POST" else None)
     assert response.status_code == 404, response.get_data(as_text=True)[:500]
+
+
+def _zone_whose_date_is_not_utcs() -> str:
+    """A real time zone where today is another date than in UTC, whatever the hour."""
+    now = datetime.now(UTC)
+    for name in ("Pacific/Kiritimati", "Etc/GMT+12"):  # UTC+14, UTC-12
+        if now.astimezone(ZoneInfo(name)).date() != now.date():
+            return name
+    raise AssertionError("one of them always differs")
+
+
+def test_an_action_dated_today_in_the_city_is_stored_as_now(app, client, assigned) -> None:
+    zone = ZoneInfo(_zone_whose_date_is_not_utcs())
+    app.config["CITY_TIMEZONE"] = zone.key
+    sign_in(client, "prosecutor@example.org", "prosecutor-pass")
+    today = datetime.now(zone).date()
+    response = client.post(
+        f"/staff/hotspots/{assigned}/actions", data=_resolve(_action(occurred_on=today))
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    stored = db.session.scalar(sa.select(Action.occurred_at))
+    assert abs(stored - datetime.now(UTC)) < timedelta(minutes=5)
+    assert stored.astimezone(zone).date() == today
