@@ -105,6 +105,8 @@ class Config:
         self.OPEN311_PAGE_SIZE = int(_env_number("OPEN311_PAGE_SIZE", 1000))
         # Open311: POSTs allowed per API key (Flask-Limiter syntax).
         self.OPEN311_POST_LIMIT = _env("OPEN311_POST_LIMIT", "60 per minute;1000 per day")
+        # Open311: GETs allowed per client address, all read endpoints together.
+        self.OPEN311_GET_LIMIT = _env("OPEN311_GET_LIMIT", "120 per minute;3000 per hour")
         # Open311: contact shown in the discovery document (an e-mail or URL).
         self.OPEN311_CONTACT = _env("OPEN311_CONTACT", "")
         # Exports: rows fetched from the database per batch while streaming.

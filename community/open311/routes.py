@@ -152,6 +152,13 @@ def unknown(rest: str):
     )
 
 
+def _get_limit() -> str:
+    return current_app.config["OPEN311_GET_LIMIT"]
+
+
+# Reads are anonymous and some (requests.json, 1000 rows) are costly: every GET a client makes
+# to the API counts against one allowance per address. POSTs keep their own per-key limit.
+limiter.shared_limit(_get_limit, scope="open311-get", methods=["GET"])(api)
 csrf.exempt(api)
 bp.register_blueprint(api, url_prefix="/v2")
 bp.register_blueprint(keys_bp, url_prefix="/keys")

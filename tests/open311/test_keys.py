@@ -109,3 +109,20 @@ def test_api_posts_need_no_csrf_token_but_key_pages_do(csrf_app: Flask, users) -
     refused = client.post("/open311/keys/", data={"name": "Forged"})
     assert refused.status_code == 400  # no token: a forged form is refused
     assert db.session.scalar(db.select(db.func.count(ApiKey.id))) == 1
+
+
+def test_reads_are_rate_limited_per_client(sqlite_template: Path, tmp_path: Path) -> None:
+    for application in fresh_app(
+        sqlite_template, tmp_path, RATELIMIT_ENABLED=True, OPEN311_GET_LIMIT="3 per minute"
+    ):
+        client = application.test_client()
+        paths = ["services.json", "requests.json", "services/noise.json"]
+        assert [client.get(f"/open311/v2/{p}").status_code for p in paths] == [200, 200, 200]
+        limited = client.get("/open311/v2/requests.json")
+        assert limited.status_code == 429
+        (error,) = limited.get_json()
+        assert error["code"] == 429 and "Too many requests" in error["description"]
+        assert client.get("/open311/v2/services.xml").status_code == 429
+        other = application.test_client()
+        neighbour = other.get("/open311/v2/services.json", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        assert neighbour.status_code == 200  # another client has its own allowance
