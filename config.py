@@ -107,6 +107,9 @@ class Config:
         self.OPEN311_POST_LIMIT = _env("OPEN311_POST_LIMIT", "60 per minute;1000 per day")
         # Open311: GETs allowed per client address, all read endpoints together.
         self.OPEN311_GET_LIMIT = _env("OPEN311_GET_LIMIT", "120 per minute;3000 per hour")
+        # Public metrics page: visits per client address, and seconds its summary is reused.
+        self.PUBLIC_METRICS_LIMIT = _env("PUBLIC_METRICS_LIMIT", "30 per minute;300 per hour")
+        self.PUBLIC_METRICS_CACHE_S = _env_number("PUBLIC_METRICS_CACHE_S", 60.0, float)
         # Open311: contact shown in the discovery document (an e-mail or URL).
         self.OPEN311_CONTACT = _env("OPEN311_CONTACT", "")
         # Exports: rows fetched from the database per batch while streaming.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from community.auth.session import roles_required
+from community.extensions import limiter
 from community.metrics.charts import metrics_charts
+from community.metrics.public import public_summary
 from community.metrics.service import build_metrics
 from community.models import Role
 
@@ -45,9 +47,14 @@ def staff():
     )
 
 
+def _public_limit() -> str:
+    return current_app.config["PUBLIC_METRICS_LIMIT"]
+
+
 @bp.route("/public")
+@limiter.limit(
+    _public_limit, error_message="Too many requests. Please wait a minute and try again."
+)
 def public():
-    metrics = build_metrics(_days())
-    return render_template(
-        "metrics/public.html", m=metrics, charts=metrics_charts(metrics, public=True), public=True
-    )
+    metrics, charts = public_summary(_days())
+    return render_template("metrics/public.html", m=metrics, charts=charts, public=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,7 +24,7 @@ from community.models import (
     Hotspot,
     HotspotStatus,
 )
-from tests.conftest import sign_in
+from tests.conftest import fresh_app, sign_in
 from tests.factories import ConcernFactory
 
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -246,3 +247,33 @@ def test_the_public_page_needs_no_login_and_names_no_place(client, fixed) -> Non
     for private in ("2847", "Main St", "informant", "Overdue"):
         assert private not in page
     assert "cdn" not in page.lower()
+
+
+def _public_total(client) -> int:
+    page = client.get("/metrics/public?days=365").get_data(as_text=True)
+    return int(re.search(r"<b>(\d+)</b>\s*concerns reported", page).group(1))
+
+
+def test_the_public_summary_is_reused_for_a_minute(app, client, users, fixed) -> None:
+    before = _public_total(client)
+    ConcernFactory(reported_at=NOW - timedelta(days=1))
+    db.session.commit()
+    assert _public_total(client) == before  # a burst of visitors costs one computation
+    sign_in(client, "viewer@example.org", "viewer-pass")
+    staff = client.get("/metrics/?days=365").get_data(as_text=True)
+    assert re.search(rf"<b>{before + 1}</b>\s*concerns reported", staff)  # staff: always fresh
+    app.config["PUBLIC_METRICS_CACHE_S"] = 0
+    assert _public_total(client) == before + 1
+
+
+def test_the_public_page_is_rate_limited_per_client(sqlite_template, tmp_path) -> None:
+    for application in fresh_app(
+        sqlite_template, tmp_path, RATELIMIT_ENABLED=True, PUBLIC_METRICS_LIMIT="2 per minute"
+    ):
+        client = application.test_client()
+        codes = [client.get("/metrics/public").status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        assert "Too many requests" in client.get("/metrics/public").get_data(as_text=True)
+        other = application.test_client()
+        response = other.get("/metrics/public", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        assert response.status_code == 200
