@@ -11,12 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from community.casenumber import normalize_case_number
 from community.extensions import db
 from community.models import Action, Area, Concern, Event, Hotspot, HotspotStatus
 from community.places.city import current_city
+from community.redaction import public_text
 from community.status.labels import action_label, concern_status_label, hotspot_status_label
 
 MAX_MERGE_HOPS = 5
@@ -134,5 +136,8 @@ def _hotspot_entries(hotspot: Hotspot | None) -> list[TimelineEntry]:
         if not (action.public_note or "").strip():
             continue
         text = f"{action.agency.name}: {action_label(action.kind)}"
-        entries.append(TimelineEntry(action.occurred_at, text, note=action.public_note))
+        # Agencies write these for the public, but a house number or a phone number typed
+        # into one must not be published: the same redaction as Open311 and the reports.
+        note = public_text(action.public_note, language=str(get_locale() or "en"))
+        entries.append(TimelineEntry(action.occurred_at, text, note=note))
     return entries

@@ -17,7 +17,9 @@ from tests.intake_web.conftest import GOOD, LAKE_DR, OwnLocaleClient
 HOSTILE = "<script>alert('pwned')</script> drugs sold from the porch"
 OTHERS = "OTHER NEIGHBOUR private words about the yellow house"
 STAFF_NOTE = "STAFF ONLY: informant says the dealer is home on Tuesdays"
-PUBLIC_NOTE = "<b>Extra patrols</b> at night since Monday"
+PUBLIC_NOTE = (
+    "<b>Extra patrols</b> at night since Monday; owner of 2263 N Lake Dr called 414-555-0177"
+)
 
 
 def _report(client, **fields) -> str:
@@ -63,6 +65,9 @@ def test_the_case_page_shows_status_agency_and_public_timeline(client, worked_ca
         assert line in timeline
     assert "Milwaukee Police District 1: Directed patrol" in timeline
     assert "&lt;b&gt;Extra patrols&lt;/b&gt; at night" in timeline  # a note is text, not HTML
+    # An agency's public note is published redacted: the block, not the house; no phone.
+    assert "2200 block of N Lake Dr" in timeline
+    assert "2263" not in timeline and "0177" not in timeline
     assert "Site visit" not in timeline  # no public note: not on the public timeline
 
 

@@ -29,7 +29,8 @@
       interactive: !spec.base && spec.id !== "roads",
       onEachFeature: function (feature, l) {
         if (!spec.base && spec.id !== "roads" && feature.properties && feature.properties.name) {
-          l.bindTooltip(String(feature.properties.name), { sticky: true });
+          // A text node, not a string: Leaflet would read a string as HTML.
+          l.bindTooltip(document.createTextNode(String(feature.properties.name)), { sticky: true });
         }
       }
     });
