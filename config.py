@@ -115,7 +115,8 @@ class Config:
         # Exports: rows fetched from the database per batch while streaming.
         self.EXPORT_BATCH_SIZE = int(_env_number("EXPORT_BATCH_SIZE", 1000))
         # Largest request body accepted (413 above it): room for a photo, never a flood.
-        self.MAX_CONTENT_LENGTH = int(_env_number("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
+        # A full-size photo (PHOTO_MAX_BYTES) plus the form fields must fit.
+        self.MAX_CONTENT_LENGTH = int(_env_number("MAX_CONTENT_LENGTH", 9 * 1024 * 1024))
         # Web form photos (issue 5): larger is refused; kept photos are resized to this many px.
         self.PHOTO_MAX_BYTES = int(_env_number("PHOTO_MAX_BYTES", 8 * 1024 * 1024))
         self.PHOTO_MAX_DIMENSION = int(_env_number("PHOTO_MAX_DIMENSION", 1600))
