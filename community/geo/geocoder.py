@@ -17,6 +17,7 @@ import numpy as np
 from community.geo.address import STREET_TYPES, format_address
 from community.geo.citypkg import CityPackage, to_lonlat
 from community.geo.context import annotate, area_locator
+from community.geo.distance import metres
 from community.geo.intersections import meet
 from community.geo.landmarks import Landmark, landmark_index
 from community.geo.mentions import (
@@ -195,9 +196,7 @@ def _apart(a: Place, b: Place) -> bool:
 
 
 def _metres(a: Place, b: Place) -> float:
-    dy = (a.lat - b.lat) * 111_320.0
-    dx = (a.lon - b.lon) * 111_320.0 * np.cos(np.radians(a.lat))
-    return float(np.hypot(dx, dy))
+    return metres(a.lat, a.lon, b.lat, b.lon)
 
 
 def _place(

@@ -18,6 +18,7 @@ from geopy.geocoders import Nominatim
 
 from community.geo.citypkg import CityPackage
 from community.geo.context import annotate
+from community.geo.distance import metres
 from community.geo.place import Place, PlaceKind
 
 logger = logging.getLogger(__name__)
@@ -141,18 +142,11 @@ def _label(raw: Mapping[str, Any], kind: str) -> str:
     return _shorten(str(raw.get("display_name") or ""))
 
 
-def _distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Equirectangular distance; plenty for a few hundred metres."""
-    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    y = math.radians(lat2 - lat1)
-    return 6_371_000.0 * math.hypot(x, y)
-
-
 def _same(a: Place, b: Place) -> bool:
     """One place answered twice (an OSM node and way for the same house, say)."""
     if (a.kind, a.label) != (b.kind, b.label) or None in (a.lon, a.lat, b.lon, b.lat):
         return False
-    return _distance_m(a.lon, a.lat, b.lon, b.lat) < DUPLICATE_M  # type: ignore[arg-type]
+    return metres(a.lat, a.lon, b.lat, b.lon) < DUPLICATE_M  # type: ignore[arg-type]
 
 
 def place_from_result(raw: Any) -> Place | None:
@@ -279,7 +273,7 @@ class NominatimGeocoder:
             return Place.none()
         if found is None or raw is None:
             return Place.none()
-        distance = _distance_m(lon_f, lat_f, float(raw["lon"]), float(raw["lat"]))
+        distance = metres(lat_f, lon_f, float(raw["lat"]), float(raw["lon"]))
         if found.kind in ("address", "landmark") and distance <= max_distance_m:
             share = distance / max_distance_m if max_distance_m > 0 else 1.0
             place = replace(found, label=f"near {found.label}", confidence=0.9 - 0.4 * share)

@@ -8,7 +8,6 @@ depends on how many concerns are within one radius, not on the size of the city.
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 
 import numpy as np
@@ -16,6 +15,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from community.extensions import db
+from community.geo.distance import degree_box
+from community.geo.distance import metres as ground_metres
 from community.hotspots.priority import RECENT_DAYS
 from community.models import (
     Category,
@@ -27,8 +28,6 @@ from community.models import (
 )
 from community.workflow import history
 from community.workflow.states import HOTSPOT_ACTIVE
-
-EARTH_M = 6_371_000.0
 
 
 def join_nearest(concern_id: int) -> int | None:
@@ -54,8 +53,7 @@ def join_nearest(concern_id: int) -> int | None:
 def nearest_hotspot(concern: Concern) -> int | None:
     """The active hotspot with a member concern nearest to this one, within the radius."""
     radius = current_app.config["CLUSTER_EPS_M"]
-    dlat = math.degrees(radius / EARTH_M)
-    dlon = dlat / max(math.cos(math.radians(concern.lat)), 1e-6)
+    dlat, dlon = degree_box(concern.lat, radius)
     # Two steps, not a join: a join lets the planner walk every member of every active
     # hotspot; the bounding box on the (lat, lon) index reads only what is nearby.
     result = db.session.connection().execute(
@@ -68,7 +66,7 @@ def nearest_hotspot(concern: Concern) -> int | None:
     )
     rows = np.array(result.cursor.fetchall(), dtype=float).reshape(-1, 3)  # plain numbers
     result.close()
-    metres = _metres(concern.lat, concern.lon, rows[:, 1], rows[:, 2])
+    metres = ground_metres(concern.lat, concern.lon, rows[:, 1], rows[:, 2])
     within = metres <= radius
     by_distance = rows[within, 0][np.argsort(metres[within], kind="stable")].astype(int)
     if len(by_distance) == 0:
@@ -81,13 +79,6 @@ def nearest_hotspot(concern: Concern) -> int | None:
         open_ids = open_ids.where(Hotspot.category_group == str(group))
     allowed = set(db.session.scalars(open_ids))
     return next((h for h in by_distance.tolist() if h in allowed), None)
-
-
-def _metres(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Equirectangular distances from one point: exact enough within a few hundred metres."""
-    x = np.radians(lons - lon) * np.cos(np.radians((lats + lat) / 2))
-    y = np.radians(lats - lat)
-    return EARTH_M * np.hypot(x, y)
 
 
 def _count_in(hotspot_id: int, concern: Concern) -> None:

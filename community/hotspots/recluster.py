@@ -30,6 +30,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from community.extensions import db
 from community.geo.citypkg import to_metres
 from community.geo.clustering import cluster_by_group
+from community.geo.distance import degree_box
 from community.hotspots import carry, identity, repeats, summary
 from community.hotspots.window import Window, categories, load_window
 from community.models import (
@@ -238,9 +239,7 @@ def _new_hotspot(
 
 def _predecessor(lat: float, lon: float, group: str) -> int | None:
     """A finished hotspot of the same kind here: the new one is the problem coming back."""
-    eps = current_app.config["CLUSTER_EPS_M"]
-    dlat = eps / 111_000.0
-    dlon = eps / (111_000.0 * np.cos(np.radians(lat)))
+    dlat, dlon = degree_box(lat, current_app.config["CLUSTER_EPS_M"])
     return db.session.scalar(
         db.select(Hotspot.id)
         .where(

@@ -18,7 +18,6 @@ gave it. TEMPLATE_VALUES lists every template's values; for `status`, `status_as
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 
+from community.geo.distance import metres
 from community.geo.place import Place
 from community.intake.categorize import categorize
 from community.intake.categorize import category_label as builtin_category_label
@@ -401,9 +401,7 @@ def _another_problem(memory: Memory, category: str, place: dict[str, Any]) -> bo
 def _metres(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float:
     if not a or not b or a.get("lat") is None or b.get("lat") is None:
         return 0.0
-    dy = (a["lat"] - b["lat"]) * 111_320.0
-    dx = (a["lon"] - b["lon"]) * 111_320.0 * math.cos(math.radians(a["lat"]))
-    return math.hypot(dx, dy)
+    return metres(a["lat"], a["lon"], b["lat"], b["lon"])
 
 
 def _open(memory: Memory) -> Memory:

@@ -8,20 +8,19 @@ words, never who reported.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
 
 from community.extensions import db
-from community.intake.where import distance_m
+from community.geo.distance import degree_box
+from community.geo.distance import metres as distance_m
 from community.models import Category, Concern, ConcernStatus, Hotspot, utcnow
 from community.redaction import redact_house_numbers
 from community.status.labels import hotspot_status_label
 from community.workflow.states import HOTSPOT_ACTIVE
 
-METRES_PER_DEGREE_LAT = 111_320.0
 OPEN_CONCERNS = (ConcernStatus.NEW, ConcernStatus.OPEN)
 
 
@@ -115,6 +114,5 @@ def nearby(lat: float, lon: float, category: Category, language: str = "en") -> 
 
 def _bounding_box(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
     """(min lat, min lon, max lat, max lon) around a point: the index narrows, haversine decides."""
-    dlat = radius_m / METRES_PER_DEGREE_LAT
-    dlon = radius_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
+    dlat, dlon = degree_box(lat, radius_m)
     return lat - dlat, lon - dlon, lat + dlat, lon + dlon

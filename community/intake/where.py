@@ -8,12 +8,12 @@ refused before anything is saved.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 
+from community.geo.distance import metres as distance_m
 from community.geo.geocoder import US_STATES
 from community.geo.place import Place
 from community.intake.errors import IntakeError
@@ -111,11 +111,3 @@ def names_elsewhere(text: str) -> bool:
             return True
     prefixes = tuple(city.manifest.get("zip_prefixes", []))
     return bool(prefixes) and any(not code.startswith(prefixes) for code in ZIP_RE.findall(text))
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (haversine; plenty within a city)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
