@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,11 @@ def city_zone() -> ZoneInfo:
 @lru_cache(maxsize=8)
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+def city_midnight(day: date) -> datetime:
+    """The start of a calendar day in the city (as UTC): where date filters begin and end."""
+    return datetime.combine(day, time.min, tzinfo=city_zone()).astimezone(UTC)
 
 
 def local(value: datetime | None, fmt: str = DEFAULT_FORMAT) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from community.extensions import db
-from community.filters import city_zone
+from community.filters import city_midnight
 from community.models import Area, AreaKind, Category, ConcernStatus, HotspotStatus
 
 # Group names accepted besides single statuses.
@@ -92,10 +92,6 @@ def _day(args: Mapping[str, str], name: str) -> date | None:
         ) from None
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=city_zone())
-
-
 def _small_number(raw: str) -> bool:
     # str.isdigit() accepts "²" and int() then fails; 20 digits overflow the database's integer.
     return raw.isascii() and raw.isdigit() and len(raw) <= 9
@@ -130,8 +126,8 @@ def parse_filter(args: Mapping[str, str], kind: str = "concerns") -> ExportFilte
         raise ExportFilterError(f"Unknown status {status[:40]!r}.")
     return ExportFilter(
         area=area,
-        start=_midnight(start) if start else None,
-        end=_midnight(end + timedelta(days=1)) if end else None,
+        start=city_midnight(start) if start else None,
+        end=city_midnight(end + timedelta(days=1)) if end else None,
         category_id=category_id,
         status=status,
     )

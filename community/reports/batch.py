@@ -16,6 +16,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from community.extensions import db
+from community.filters import city_midnight
 from community.models import AreaKind, MeetingReport, ReportBatch, ReportBatchStatus, utcnow
 from community.reports.areas import REPORT_KINDS, AreaSelection, report_areas
 from community.reports.build import file_name, make_report, report_pdf
@@ -25,7 +26,6 @@ from community.reports.service import (
     MAX_DAYS,
     Period,
     last_report_end,
-    local_midnight,
     record_report,
 )
 
@@ -54,8 +54,8 @@ def create_batch(
     if language not in LANGUAGES:
         raise BatchError("Choose English or Spanish.")
     now = utcnow()
-    end = min(local_midnight(until + timedelta(days=1)), now) if until else now
-    start = local_midnight(since) if since else None
+    end = min(city_midnight(until + timedelta(days=1)), now) if until else now
+    start = city_midnight(since) if since else None
     if start is not None and start >= end:
         raise BatchError("The period must start before it ends (and not in the future).")
     if start is not None and end - start > timedelta(days=MAX_DAYS):

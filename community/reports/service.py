@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from babel.dates import format_date
@@ -18,7 +18,7 @@ from flask import current_app, has_request_context, url_for
 from rapidfuzz import fuzz
 
 from community.extensions import db
-from community.filters import city_zone
+from community.filters import city_midnight, city_zone
 from community.models import (
     Action,
     Assignment,
@@ -152,11 +152,6 @@ class ReportFacts:
         return [json.loads(area.geometry) for area in self.selection.areas]
 
 
-def local_midnight(day: date) -> datetime:
-    """The start of a local calendar day, in UTC."""
-    return datetime.combine(day, time(0), tzinfo=city_zone()).astimezone(UTC)
-
-
 def last_report_end(selection: AreaSelection) -> datetime | None:
     """Where the last report for the same area stopped (None: never reported)."""
     return db.session.scalar(
@@ -174,9 +169,9 @@ def resolve_period(
 ) -> Period:
     """The period asked for; without `since`, from the last report for the area (or 30 days)."""
     now = now or utcnow()
-    end = min(local_midnight(until + timedelta(days=1)), now) if until else now
+    end = min(city_midnight(until + timedelta(days=1)), now) if until else now
     if since is not None:
-        start = local_midnight(since)
+        start = city_midnight(since)
     else:
         # Since the last report for the area, unless it ended after this period's end (a
         # report for an earlier month made later) or so long ago it would be too long.

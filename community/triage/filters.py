@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from werkzeug.datastructures import MultiDict
 
 from community.extensions import db
-from community.filters import city_zone
+from community.filters import city_midnight, city_zone
 from community.models import Agency, Area, Category, HotspotStatus
 from community.workflow.states import HOTSPOT_ACTIVE
 
@@ -61,12 +61,12 @@ class TriageFilters:
     @property
     def since_dt(self) -> datetime:
         """The city's midnight starting the first day (as exports and reports count days)."""
-        return datetime.combine(self.since, time.min, tzinfo=city_zone())
+        return city_midnight(self.since)
 
     @property
     def until_dt(self) -> datetime:
         """The city's midnight ending the last day asked for (exclusive)."""
-        return datetime.combine(self.until + timedelta(days=1), time.min, tzinfo=city_zone())
+        return city_midnight(self.until + timedelta(days=1))
 
     def query(self) -> list[tuple[str, str]]:
         """The filters as query-string pairs (what the page's links and the JS carry)."""
