@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 
 from community.extensions import db
 from community.geo.clustering import repeat_keys
-from community.hotspots.window import Window, location_labels
+from community.hotspots.window import Window, location_labels, moment
 from community.models import RepeatLocation
 
 
@@ -51,14 +51,10 @@ def _row(window: Window, membership: np.ndarray, indexes: np.ndarray, now: datet
         "lat": float(window.lat[first]),
         "lon": float(window.lon[first]),
         "concern_count": len(indexes),
-        "first_reported_at": _moment(window.reported_s[indexes].min()),
-        "last_reported_at": _moment(window.reported_s[indexes].max()),
+        "first_reported_at": moment(window.reported_s[indexes].min()),
+        "last_reported_at": moment(window.reported_s[indexes].max()),
         "category_id": Counter(window.category[indexes].tolist()).most_common(1)[0][0],
         "neighborhood_id": hood if hood >= 0 else None,
         "hotspot_id": Counter(hotspots).most_common(1)[0][0] if hotspots else None,
         "computed_at": now,
     }
-
-
-def _moment(seconds: float) -> datetime:
-    return datetime.fromtimestamp(float(seconds), tz=UTC)

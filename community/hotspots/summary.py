@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 
 import numpy as np
@@ -20,7 +20,7 @@ from community.extensions import db
 from community.geo.citypkg import CityPackage, to_lonlat
 from community.geo.clustering import hull_outlines
 from community.hotspots.priority import VIOLENT_GROUP, reasons, score_labels
-from community.hotspots.window import CategoryFacts, Window, batches, location_labels
+from community.hotspots.window import CategoryFacts, Window, batches, location_labels, moment
 from community.models import Concern, Hotspot
 
 OUTLINE_BUFFER_M = 40.0
@@ -224,7 +224,7 @@ def _totals(
     np.maximum.at(last, members.dense, reported)
     index = {h: i for i, h in enumerate(members.hotspot_ids.tolist())}
     totals = {
-        h: [int(members.count[index[h]]), _moment(first[index[h]]), _moment(last[index[h]])]
+        h: [int(members.count[index[h]]), moment(first[index[h]]), moment(last[index[h]])]
         for h in wanted.tolist()
     }
     for ids in batches(wanted.tolist()):
@@ -239,10 +239,6 @@ def _totals(
             totals[hotspot_id][0] += extra
             totals[hotspot_id][1] = min(totals[hotspot_id][1], earliest)
     return {h: (row[0], row[1], row[2]) for h, row in totals.items()}
-
-
-def _moment(seconds: float) -> datetime:
-    return datetime.fromtimestamp(float(seconds), tz=UTC)
 
 
 def _stored(hotspot_ids: np.ndarray) -> dict[int, tuple[int, datetime, datetime, str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 import sqlalchemy as sa
@@ -70,6 +70,11 @@ def categories() -> dict[int, CategoryFacts]:
             )
         )
     }
+
+
+def moment(seconds: float) -> datetime:
+    """An aware UTC datetime from the epoch seconds the window carries."""
+    return datetime.fromtimestamp(float(seconds), tz=UTC)
 
 
 def batches(ids: list[int], size: int = 900) -> Iterator[list[int]]:
