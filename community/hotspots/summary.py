@@ -105,12 +105,18 @@ def refresh(
             count, first, last = totals[hotspot_id]
             label = _label(name, places.get(hotspot_id))
         else:
-            count, first, last, label = stored[hotspot_id]
+            old = stored[hotspot_id]
+            count, first, last = (
+                old["concern_count"],
+                old["first_reported_at"],
+                old["last_reported_at"],
+            )
+            label = old["label"]
             if not label.startswith(name):
                 # The leading category changed: keep the place, rename the problem.
                 label = _label(name, label.split(" near ", 1)[1] if " near " in label else None)
         row.update(concern_count=count, first_reported_at=first, last_reported_at=last, label=label)
-    changed = _changed(values)
+    changed = [h for h, row in values.items() if _differs_from(stored.get(h), row)]
     if changed:
         table = Hotspot.__table__
         db.session.execute(
@@ -241,36 +247,21 @@ def _totals(
     return {h: (row[0], row[1], row[2]) for h, row in totals.items()}
 
 
-def _stored(hotspot_ids: np.ndarray) -> dict[int, tuple[int, datetime, datetime, str]]:
-    """What is stored now: count, first and last report, and label, by hotspot id."""
+def _stored(hotspot_ids: np.ndarray) -> dict[int, dict]:
+    """The derived columns as stored now, by hotspot id (one read serves both uses)."""
+    table = Hotspot.__table__
     stored = {}
     for ids in batches(hotspot_ids.tolist()):
         rows = db.session.execute(
-            db.select(
-                Hotspot.id,
-                Hotspot.concern_count,
-                Hotspot.first_reported_at,
-                Hotspot.last_reported_at,
-                Hotspot.label,
-            ).where(Hotspot.id.in_(ids))
+            sa.select(table.c.id, *(table.c[name] for name in DERIVED)).where(table.c.id.in_(ids))
         )
-        stored.update({row[0]: tuple(row[1:]) for row in rows})
+        stored.update({row[0]: dict(zip(DERIVED, row[1:], strict=True)) for row in rows})
     return stored
 
 
-def _changed(values: dict[int, dict]) -> list[int]:
-    """Hotspots whose stored derived values differ from the new ones."""
-    table = Hotspot.__table__
-    changed = []
-    for ids in batches(list(values)):
-        rows = db.session.execute(
-            sa.select(table.c.id, *(table.c[name] for name in DERIVED)).where(table.c.id.in_(ids))
-        )
-        for row in rows:
-            new = values[row[0]]
-            if any(_differs(row[i + 1], new[name]) for i, name in enumerate(DERIVED)):
-                changed.append(row[0])
-    return changed
+def _differs_from(old: dict | None, new: dict) -> bool:
+    """Whether a hotspot's new derived values differ from what is stored."""
+    return old is None or any(_differs(old[name], new[name]) for name in DERIVED)
 
 
 def _differs(old: object, new: object) -> bool:
