@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from community.extensions import db
@@ -22,7 +22,9 @@ FRIENDLY = {
     413: "That upload is too large.",
     429: "Too many requests. Please wait a minute and try again.",
     500: "Something went wrong on our side. Your report was not lost; please try again.",
+    503: "We are restarting and could not save this. Please send it again in a minute.",
 }
+RETRY_AFTER_S = 30
 
 
 def _wants_json() -> bool:
@@ -58,6 +60,15 @@ def _unexpected(error: Exception):
     return _respond(500, None)
 
 
+def _database_down(error: OperationalError):
+    """The database dropped the connection (a restart, a fail-over): nothing was saved, say so."""
+    db.session.rollback()
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+    response = make_response(_respond(503, None))
+    response.headers["Retry-After"] = str(RETRY_AFTER_S)  # clients and Twilio try again
+    return response
+
+
 def _out_of_range(error: Exception):
     """An id in the URL too large for any database integer: there is no such page."""
     db.session.rollback()
@@ -70,6 +81,7 @@ def _out_of_range(error: Exception):
 def init_app(app: Flask) -> None:
     app.register_error_handler(OverflowError, _out_of_range)
     app.register_error_handler(DataError, _out_of_range)
+    app.register_error_handler(OperationalError, _database_down)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _unexpected)

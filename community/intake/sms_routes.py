@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, abort, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from community.extensions import csrf, db, limiter
-from community.intake.sms_service import InboundSms, accept, queue_follow_ups, receive
+from community.intake.sms_service import InboundSms, accept, answer, queue_follow_ups
 from community.jobs import enqueue
 from community.sms.delivery import record_status
 from community.sms.signature import is_valid_request, public_url
@@ -56,23 +57,29 @@ def inbound():
         media=_media(),
     )
     try:
-        if current_app.config.get("REDIS_URL"):
-            return _answer_later(sms)
-        outcome = receive(sms)
-    except Exception:  # the text is saved (persisted first); answer, never a 5xx to Twilio
-        log.exception("inbound SMS %s not processed", sid[:64])
+        inbound, earlier = accept(sms)
+    except SQLAlchemyError:
+        # Not saved (the database is restarting): a 503, so Twilio's retry or fallback URL
+        # brings the text again. A 200 here would lose it: Twilio would not send it twice.
+        log.warning("inbound SMS %s not saved: database unavailable", sid[:64])
+        db.session.rollback()
+        return Response(reply(None), status=503, mimetype="text/xml", headers={"Retry-After": "5"})
+    at_scale = bool(current_app.config.get("REDIS_URL"))
+    if inbound is None:  # a re-delivery, or a sender nobody can answer
+        # Inline, a re-delivery gets the same TwiML; at scale its reply already went by REST.
+        return Response(reply(None if at_scale else earlier), mimetype="text/xml")
+    if at_scale:
+        # Saved; the conversation runs on a worker and replies through the REST API.
+        enqueue("process_sms", inbound.id)
+        return Response(reply(None), mimetype="text/xml")
+    try:
+        outcome = answer(inbound)
+    except Exception:  # the text is saved: `flask sweep` answers it later; never a 5xx now
+        log.exception("inbound SMS %s saved but not processed", sid[:64])
         db.session.rollback()
         return Response(reply(None), mimetype="text/xml")
     queue_follow_ups(outcome)
     return Response(reply(outcome.reply), mimetype="text/xml")
-
-
-def _answer_later(sms: InboundSms) -> Response:
-    """At scale: save, queue the conversation, answer Twilio at once (the reply comes by REST)."""
-    inbound, _ = accept(sms)
-    if inbound is not None:
-        enqueue("process_sms", inbound.id)
-    return Response(reply(None), mimetype="text/xml")
 
 
 @bp.route("/status", methods=["POST"])

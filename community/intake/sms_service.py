@@ -43,6 +43,7 @@ from community.workflow.states import can_transition
 
 log = logging.getLogger(__name__)
 CASE_NUMBER_ATTEMPTS = 8
+OPT_OUT, OPT_IN = "opt_out", "opt_in"  # purpose of an inbound STOP / START, set on receipt
 # How a case's status reads in a text, per language.
 STATUS_WORDS = {
     "en": {
@@ -87,11 +88,8 @@ def queue_follow_ups(outcome: Outcome) -> None:
         enqueue("recluster")
 
 
-def receive(sms: InboundSms) -> Outcome:
-    """Handle one inbound text end to end, in this request; idempotent on the MessageSid."""
-    inbound, earlier = accept(sms)
-    if inbound is None:
-        return Outcome(earlier)
+def answer(inbound: Message) -> Outcome:
+    """Run the conversation for a just-saved text; its reply goes back as TwiML."""
     outcome = process(inbound.id)
     deliver_pending_replies(inbound.resident_id)  # earlier texts a failure left unanswered
     return outcome
@@ -171,8 +169,7 @@ def _unanswered(resident: Resident, up_to: int) -> list[int]:
 def _answer(inbound: Message, reply_later: bool) -> Outcome:
     resident = inbound.resident
     status = MessageStatus.PENDING if reply_later else MessageStatus.QUEUED
-    keyword = classify(inbound.body, opted_out=resident.opted_out)
-    opting = keyword is not None and keyword.kind in ("stop", "start")
+    opting = inbound.purpose in (OPT_OUT, OPT_IN)
     if not opting and _over_hourly_limit(resident, inbound):
         return Outcome(_reply_once_to_flood(resident, inbound, status))
     return _converse(resident, inbound, status)
@@ -202,12 +199,46 @@ def _persist(sms: InboundSms, resident: Resident) -> Message | None:
         media=sms.media or None,
     )
     try:
+        _opt_on_receipt(resident, message)
         db.session.add(message)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return None
     return message
+
+
+def _opt_on_receipt(resident: Resident, message: Message) -> None:
+    """STOP and START take effect the moment the text arrives, as at the carrier.
+
+    A reply to an earlier text still waiting on a worker must not leave after the STOP.
+    The resident's row is locked first: a text being handed to Twilio right now (it holds
+    the same lock) leaves before this STOP is saved, never after it.
+    """
+    keyword = classify(message.body, opted_out=resident.opted_out)
+    if keyword is None or keyword.kind not in ("stop", "start"):
+        return
+    if resident.id is not None:
+        db.session.scalar(
+            db.select(Resident)
+            .filter_by(id=resident.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    stop = keyword.kind == "stop"
+    resident.opted_out, resident.opted_out_at = stop, (utcnow() if stop else None)
+    message.purpose = OPT_OUT if stop else OPT_IN
+
+
+def _opted_out_before(resident: Resident, inbound: Message) -> bool:
+    """The opt-out as this text's conversation step must see it.
+
+    A STOP was applied on receipt, but its own step still runs as the text that opts out
+    (and confirms in Spanish, where the carrier does not).
+    """
+    if inbound.purpose == OPT_IN:
+        return True  # START's own step opts in ("YES" is a keyword only for the opted out)
+    return resident.opted_out and inbound.purpose != OPT_OUT
 
 
 def _earlier_reply(inbound: Message) -> str | None:
@@ -259,7 +290,7 @@ def _converse(resident: Resident, inbound: Message, status: MessageStatus) -> Ou
                 body=inbound.body, received_at=inbound.created_at, num_media=inbound.num_media
             ),
             locate=geocoder().geocode,
-            opted_out=resident.opted_out,
+            opted_out=_opted_out_before(resident, inbound),
             timeout=timedelta(minutes=current_app.config["SMS_CONVERSATION_TIMEOUT_MIN"]),
             case_number_for_new=_free_case_number(),
             category_label=_category_label,
@@ -338,10 +369,11 @@ def _apply(
             transition_concern(
                 concern, ConcernStatus.NEEDS_LOCATION, "resident", "no place after two tries by SMS"
             )
-        elif isinstance(effect, talk.OptOut):
-            resident.opted_out, resident.opted_out_at = True, utcnow()
-        elif isinstance(effect, talk.OptIn):
-            resident.opted_out, resident.opted_out_at = False, None
+        elif isinstance(effect, (talk.OptOut, talk.OptIn)) and inbound.purpose is None:
+            # Texts saved before opt-outs were applied on receipt; later ones already are,
+            # and a later STOP or START must not be undone by this one's step.
+            opt_out = isinstance(effect, talk.OptOut)
+            resident.opted_out, resident.opted_out_at = opt_out, (utcnow() if opt_out else None)
         elif isinstance(effect, talk.SetLanguage):
             resident.language = effect.language
     concern = _resident_concern(resident, decision.memory.case_number)

@@ -60,7 +60,7 @@ def deliver(message: Message) -> None:
     """Hand a pending outbound text to Twilio; TransientSendError when a retry is due."""
     if not _claim(message):
         return  # sent already, or another worker is sending it right now
-    resident = message.resident
+    resident = _hold(message.resident_id)
     confirmation = message.purpose == "opt_out_confirmation"  # the one text after PARAR
     if resident.undeliverable or (resident.opted_out and not confirmation):
         message.status = MessageStatus.FAILED  # never sent: they opted out meanwhile
@@ -74,6 +74,20 @@ def deliver(message: Message) -> None:
     db.session.commit()
     if result.transient:
         raise TransientSendError(f"message {message.id} not accepted by Twilio yet")
+
+
+def _hold(resident_id: int) -> Resident:
+    """The resident's row, fresh and locked until this text has left (or not).
+
+    A STOP saved by the webhook takes the same lock: it waits for a text already on its way,
+    and any text after it sees the opt-out. (SQLite has one writer at a time anyway.)
+    """
+    return db.session.scalar(
+        db.select(Resident)
+        .filter_by(id=resident_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 GATEWAY_SETTINGS = (

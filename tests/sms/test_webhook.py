@@ -7,15 +7,13 @@ TwiML; status texts go through the real twilio client to the fake Twilio REST se
 from __future__ import annotations
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from flask.testing import FlaskClient
 
 from community.extensions import db
@@ -29,32 +27,14 @@ from community.models import (
     Resident,
 )
 from community.sms.signature import sign
-from tests.conftest import make_app
 from tests.factories import agency, make_staff
 from tests.helpers import placed_concerns
-from tests.sms.fake_twilio import FakeTwilio, twilio_settings
+from tests.sms.conftest import PUBLIC
 
-PUBLIC = "https://sms.example.org"
 RESIDENT = "+14145550123"
 NEIGHBOUR = "+14145550124"
 CASE = re.compile(r"MKE-[2-9A-HJKMNP-TV-Z]{4}")
 _sids = count(1)
-
-
-@pytest.fixture
-def sms_app(sqlite_template: Path, tmp_path: Path, fake_twilio: FakeTwilio) -> Iterator[Flask]:
-    path = tmp_path / "sms.sqlite"
-    shutil.copy(sqlite_template, path)
-    app = make_app(f"sqlite:///{path}", PUBLIC_BASE_URL=PUBLIC, **twilio_settings(fake_twilio))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def phone(sms_app: Flask) -> FlaskClient:
-    return sms_app.test_client()
 
 
 def text(

@@ -1,0 +1,118 @@
+"""What the whole-system soak (benchmarks/soak.py) found, pinned: no text lost or sent after STOP."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from community.demo.reference import load_reference_data
+from community.extensions import db
+from community.jobs import process_sms
+from community.models import Message, Resident
+from community.places.areas import load_areas
+from community.places.city import current_city
+from tests.conftest import make_app, service_url
+from tests.sms.fake_twilio import FakeTwilio, twilio_settings
+from tests.sms.test_webhook import PUBLIC, RESIDENT, text
+
+CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens: the queue is down
+
+
+def _to_resident(fake: FakeTwilio) -> list[str]:
+    return [r.form.get("Body", "") for r in fake.sent if r.form.get("To") == RESIDENT]
+
+
+def test_a_reply_still_waiting_when_stop_arrives_is_never_sent(
+    sms_app: Flask, phone: FlaskClient, fake_twilio: FakeTwilio
+) -> None:
+    """At scale the reply leaves later, from a worker: a STOP in between must silence it."""
+    sms_app.config["REDIS_URL"] = CLOSED_REDIS  # saved and answered later, as with a busy queue
+    assert text(phone, "people selling drugs at 2847 n 35th st")[0] == 200
+    assert text(phone, "STOP")[0] == 200
+    resident = db.session.scalar(sa.select(Resident))
+    assert resident.opted_out  # on receipt, as the carrier does, not when a worker gets to it
+    for message_id in db.session.scalars(
+        sa.select(Message.id).filter_by(direction="inbound").order_by(Message.id)
+    ).all():
+        process_sms(message_id)  # the worker catches up
+    assert _to_resident(fake_twilio) == []
+    db.session.expire_all()
+    concern_texts = db.session.scalars(sa.select(Message.concern_id).filter_by(purpose="reply"))
+    assert any(concern_texts)  # the report itself still counts
+    assert resident.opted_out
+
+
+def test_spanish_stop_is_confirmed_once_and_start_after_it_reopens_the_line(
+    sms_app: Flask, phone: FlaskClient, fake_twilio: FakeTwilio
+) -> None:
+    sms_app.config["REDIS_URL"] = CLOSED_REDIS
+    text(phone, "PARAR")
+    text(phone, "START")
+    text(phone, "STATUS")
+    for message_id in db.session.scalars(
+        sa.select(Message.id).filter_by(direction="inbound").order_by(Message.id)
+    ).all():
+        process_sms(message_id)
+    bodies = _to_resident(fake_twilio)
+    # PARAR's goodbye (the carrier does not confirm Spanish), then the STATUS answer.
+    assert len(bodies) == 2, bodies
+    assert db.session.scalar(sa.select(Resident.opted_out)) is False
+
+
+def test_stop_then_start_processed_late_leaves_the_latest_choice(
+    sms_app: Flask, phone: FlaskClient, fake_twilio: FakeTwilio
+) -> None:
+    """A START's step, run late, must not undo a STOP that arrived after it."""
+    sms_app.config["REDIS_URL"] = CLOSED_REDIS
+    text(phone, "START")
+    text(phone, "STOP")
+    for message_id in db.session.scalars(
+        sa.select(Message.id).filter_by(direction="inbound").order_by(Message.id)
+    ).all():
+        process_sms(message_id)
+    assert db.session.scalar(sa.select(Resident.opted_out)) is True
+    assert _to_resident(fake_twilio) == []
+
+
+@pytest.mark.postgres
+def test_a_text_the_database_could_not_save_gets_503_and_is_saved_once_on_retry(
+    postgres_database: str, fake_twilio: FakeTwilio
+) -> None:
+    """200 means saved: while PostgreSQL is away the webhook says 503 so Twilio tries again."""
+    app = make_app(postgres_database, PUBLIC_BASE_URL=PUBLIC, **twilio_settings(fake_twilio))
+    # From another database: PostgreSQL will not shut the door of the one it is connected to.
+    owner = sa.create_engine(service_url("TEST_POSTGRES_URL"), isolation_level="AUTOCOMMIT")
+    name = sa.engine.make_url(postgres_database).database
+    with app.app_context():
+        upgrade()
+        load_areas(current_city())
+        load_reference_data()
+        phone = app.test_client()
+        sid = "SM" + "d" * 32
+        with owner.connect() as connection:  # every connection drops, none may come back
+            connection.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+            connection.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+        status, _ = text(phone, "shots fired at 2847 n 35th st", sid=sid)
+        assert status == 503
+        page = phone.get("/report")  # every other page says so too, never a 500
+        assert page.status_code == 503 and page.headers["Retry-After"]
+        with owner.connect() as connection:
+            connection.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        status, reply = text(phone, "shots fired at 2847 n 35th st", sid=sid)  # Twilio's retry
+        assert status == 200 and "2847 N 35th St" in (reply or "")
+        assert text(phone, "again", sid=sid)[0] == 200  # a second retry changes nothing
+        assert (
+            db.session.scalar(sa.select(sa.func.count(Message.id)).filter_by(twilio_sid=sid)) == 1
+        )
+        db.session.remove()
+        db.engine.dispose()
+    owner.dispose()
