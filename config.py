@@ -60,6 +60,16 @@ class Config:
         self.REDIS_URL = _env("REDIS_URL")  # unset: jobs run inline in the request
         self.JOB_RETRIES = int(_env_number("JOB_RETRIES", 3))
         self.JOB_RETRY_INTERVALS = _env_intervals("JOB_RETRY_INTERVALS", "10,60,300")
+        # Seconds a worker's registration outlives its last heartbeat: a job of a worker
+        # silent this long (killed, its machine gone) is queued again by the next sweep.
+        self.WORKER_TTL_S = int(_env_number("WORKER_TTL_S", 60))
+        # `flask scheduler`: seconds between runs of each periodic job.
+        self.SCHEDULE_SWEEP_S = int(_env_number("SCHEDULE_SWEEP_S", 30))
+        self.SCHEDULE_RECLUSTER_S = int(_env_number("SCHEDULE_RECLUSTER_S", 900))
+        self.SCHEDULE_EXPIRE_S = int(_env_number("SCHEDULE_EXPIRE_S", 300))
+        self.SCHEDULE_OVERDUE_S = int(_env_number("SCHEDULE_OVERDUE_S", 900))
+        # A recorded text still pending this long is handed to Twilio again by the sweep.
+        self.SWEEP_TEXT_AFTER_S = int(_env_number("SWEEP_TEXT_AFTER_S", 60))
         self.CITY_PACKAGE = _env("CITY_PACKAGE", str(BASE_DIR / "maps" / "milwaukee"))
         self.PHONE_ENCRYPTION_KEY = _env("PHONE_ENCRYPTION_KEY")  # else derived from SECRET_KEY
         self.PHONE_HASH_KEY = _env("PHONE_HASH_KEY")  # else derived from SECRET_KEY
@@ -135,6 +145,9 @@ class Config:
         # Where a batch of meeting reports writes its PDFs (shared storage when workers are many).
         self.REPORTS_FOLDER = _env("REPORTS_FOLDER", str(BASE_DIR / "instance" / "reports"))
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        # Redis restarting must not turn every page into a 500: count in memory meanwhile.
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_DEFAULT = _env("RATELIMIT_DEFAULT", "600 per hour")
         self.TRUSTED_PROXIES = int(_env_number("TRUSTED_PROXIES", 0))
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 
 import click
@@ -155,9 +154,8 @@ def sweep_command() -> None:
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-@click.option("--sweep-every", default=60, show_default=True, help="Seconds between sweeps.")
-def worker_command(burst: bool, sweep_every: int) -> None:
-    """Run an RQ worker (REDIS_URL must be set); sweeps owed work at start and periodically."""
+def worker_command(burst: bool) -> None:
+    """Run an RQ worker (REDIS_URL must be set); sweeps owed work once at start."""
     from rq import Worker
 
     from community.jobs import get_queue, sweep
@@ -174,25 +172,24 @@ def worker_command(burst: bool, sweep_every: int) -> None:
     # The work-horses RQ forks must not inherit this process's database connections.
     db.session.remove()
     db.engine.dispose()
-    if not burst:
-        _start_sweeper(current_app._get_current_object(), sweep_every)
     queue = get_queue()
-    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+    ttl = current_app.config["WORKER_TTL_S"]
+    # A short registration TTL and frequent heartbeats: a killed worker's job is noticed
+    # within about a minute and queued again by the scheduler's sweep.
+    Worker(
+        [queue], connection=queue.connection, worker_ttl=ttl, job_monitoring_interval=ttl // 4
+    ).work(burst=burst, with_scheduler=True)
 
 
-def _start_sweeper(app: Flask, every: int) -> None:
-    def loop() -> None:
-        from community.jobs import sweep
+@click.command("scheduler")
+@needs_schema
+def scheduler_command() -> None:
+    """Queue the periodic jobs (sweep of owed work, re-cluster, expiries, overdue flags)."""
+    from community.scheduler import run_forever
 
-        stop = threading.Event()
-        while not stop.wait(every):
-            with app.app_context():
-                try:
-                    sweep()
-                except Exception:  # a sweep failing (database restarting) must not stop the worker
-                    app.logger.exception("sweep failed; retrying in %s s", every)
-
-    threading.Thread(target=loop, name="sweeper", daemon=True).start()
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: run `flask sweep` from cron instead")
+    run_forever(current_app._get_current_object())
 
 
 def init_app(app: Flask) -> None:
@@ -208,6 +205,7 @@ def init_app(app: Flask) -> None:
         recluster_command,
         sweep_command,
         worker_command,
+        scheduler_command,
     ):
         app.cli.add_command(command)
     from community.reports.cli import report_batch_command, report_command

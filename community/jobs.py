@@ -100,6 +100,34 @@ def process_sms(message_id: int) -> None:
 
 
 @_with_app
+def deliver_text(message_id: int) -> None:
+    """Hand a recorded, still pending text to Twilio (a retry after an outage)."""
+    from community.extensions import db
+    from community.models import Message
+    from community.sms.delivery import deliver
+
+    message = db.session.get(Message, message_id)
+    if message is not None:
+        deliver(message)
+
+
+@_with_app
+def expire_conversations() -> None:
+    """End SMS conversations left waiting past their timeout (periodic)."""
+    from community.intake.expiry import expire_conversations as expire
+
+    expire()
+
+
+@_with_app
+def flag_overdue() -> None:
+    """Record assignments that passed their due date (periodic)."""
+    from community.workflow.overdue import flag_overdue as flag
+
+    flag()
+
+
+@_with_app
 def report_batch(batch_id: int) -> None:
     """Make every meeting report of a batch, recording progress after each one."""
     from community.reports.batch import run_batch
@@ -114,6 +142,9 @@ JOBS: dict[str, Callable[..., Any]] = {
     "fetch_media": fetch_media,
     "notify_hotspot": notify_hotspot,
     "report_batch": report_batch,
+    "deliver_text": deliver_text,
+    "expire_conversations": expire_conversations,
+    "flag_overdue": flag_overdue,
 }
 
 
@@ -207,16 +238,25 @@ def _clear_finished_job(queue, job_id: str) -> bool:
         job = Job.fetch(job_id, connection=queue.connection)
     except NoSuchJobError:
         return True
-    if job.get_status() in (
-        JobStatus.QUEUED,
-        JobStatus.STARTED,
-        JobStatus.SCHEDULED,
-        JobStatus.DEFERRED,
-    ):
+    status = job.get_status()
+    if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
         return False
+    if status == JobStatus.STARTED and _worker_alive(job.worker_name, queue.connection):
+        return False
+    # Finished, failed, or started by a worker that died mid-job (killed, its machine gone):
+    # the database still says the work is owed, so it is queued again.
     FailedJobRegistry(queue=queue).remove(job)
     job.delete()
     return True
+
+
+def _worker_alive(name: str | None, connection) -> bool:
+    """A worker's key lives while it heartbeats (WORKER_TTL_S); a killed worker's expires."""
+    from rq.worker import Worker
+
+    if not name:
+        return True  # being picked up right now
+    return bool(connection.exists(Worker.redis_worker_namespace_prefix + name))
 
 
 _REDIS: dict[tuple[int, str], Any] = {}
@@ -260,11 +300,45 @@ def sweep() -> dict[str, int]:
     )
     if owed_cluster:
         enqueue("recluster")
+    notices = _owed_notices()
+    outbound = _unsent_texts()
     return {
         "locate_concern": len(pending_ids),
         "recluster": 1 if owed_cluster else 0,
         "process_sms": len(texts),
+        "notify_hotspot": len(notices),
+        "deliver_text": len(outbound),
     }
+
+
+def _owed_notices() -> list[tuple[int, str]]:
+    """Status texts owed by a committed change whose job a queue outage lost (the outbox)."""
+    from community.notify.service import owed_notices
+
+    notices = owed_notices()
+    for hotspot_id, kind in notices:
+        enqueue("notify_hotspot", hotspot_id, kind)
+    return notices
+
+
+def _unsent_texts() -> list[int]:
+    """Recorded texts still pending a minute on (Twilio was failing, the retries ran out)."""
+    from datetime import timedelta
+
+    from community.extensions import db
+    from community.models import Message, MessageDirection, MessageStatus, utcnow
+
+    stale = utcnow() - timedelta(seconds=current_app.config["SWEEP_TEXT_AFTER_S"])
+    ids = db.session.scalars(
+        db.select(Message.id).where(
+            Message.direction == MessageDirection.OUTBOUND,
+            Message.status == MessageStatus.PENDING,
+            Message.updated_at < stale,
+        )
+    ).all()
+    for message_id in ids:
+        enqueue("deliver_text", message_id)
+    return list(ids)
 
 
 def _unanswered_texts() -> list[int]:

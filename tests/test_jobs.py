@@ -55,7 +55,8 @@ def test_an_inline_job_that_fails_leaves_the_work_pending_for_the_sweep(
     assert client.post("/report", data=REPORT).status_code == 302  # the resident is not failed
     assert _concern().geocode_status == GeocodeStatus.PENDING
     app.config["CITY_PACKAGE"] = good_city
-    assert sweep() == {"locate_concern": 1, "recluster": 1, "process_sms": 0}  # placed, clustered
+    counts = sweep()
+    assert (counts["locate_concern"], counts["recluster"], counts["process_sms"]) == (1, 1, 0)
     assert _concern().geocode_status == GeocodeStatus.LOCATED
     assert _concern().status == ConcernStatus.OPEN
 
@@ -113,3 +114,34 @@ def test_enqueueing_the_same_work_twice_runs_it_once(app, client, redis_url) -> 
     sweep()
     sweep()
     assert len(Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))) == 1
+
+
+@pytest.mark.redis
+def test_a_job_whose_worker_was_killed_mid_run_is_queued_again_by_the_sweep(
+    app, client, redis_url
+) -> None:
+    """RQ keeps a killed worker's job "started" for minutes; the sweep must not wait on it."""
+    from rq.job import Job, JobStatus
+
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    assert client.post("/report", data=REPORT).status_code == 302  # owed: locate it
+    app.config["REDIS_URL"] = redis_url
+    connection = Redis.from_url(redis_url)
+    queue = Queue(QUEUE_NAME, connection=connection)
+    concern_id = _concern().id
+    job = queue.enqueue_call(
+        "community.jobs.locate_concern", args=(concern_id,), job_id=f"locate_concern-{concern_id}"
+    )
+    queue.remove(job)  # a worker took it ...
+    job.worker_name = "ghost"
+    job.set_status(JobStatus.STARTED)
+    job.save()
+    connection.set("rq:worker:ghost", 1)  # ... and is still heartbeating
+    assert sweep()["locate_concern"] == 1
+    assert len(queue) == 0  # alive: its run will do the work
+    connection.delete("rq:worker:ghost")  # killed: its registration expired
+    sweep()
+    assert len(queue) == 1
+    assert Job.fetch(f"locate_concern-{concern_id}", connection=connection).get_status() == (
+        JobStatus.QUEUED
+    )

@@ -301,6 +301,11 @@ def _opt_out(memory: Memory, inbound: Inbound, keyword: Keyword) -> Decision:
     return Decision(fresh, effects, None if silent else Reply("stopped"))
 
 
+def expire(memory: Memory, now: datetime, timeout: timedelta) -> tuple[Memory, tuple[Effect, ...]]:
+    """The memory and effects of a conversation left quiet until `now` (unchanged if not)."""
+    return _expire(memory, now, timeout)
+
+
 def _expire(memory: Memory, now: datetime, timeout: timedelta) -> tuple[Memory, tuple[Effect, ...]]:
     """A quiet conversation is over; a concern left without a place goes to staff."""
     if memory.updated_at is None or _utc(now) - _utc(memory.updated_at) <= timeout:

@@ -23,6 +23,7 @@ from community.models.concern import (
 from community.models.event import AppendOnlyError, Event, EventKind
 from community.models.hotspot import Hotspot, HotspotStatus
 from community.models.message import Conversation, Message, MessageDirection, MessageStatus
+from community.models.notice import Notice
 from community.models.photo import Photo
 from community.models.repeat_location import RepeatLocation
 from community.models.report import MeetingReport, ReportBatch, ReportBatchStatus
@@ -59,6 +60,7 @@ __all__ = [
     "Message",
     "MessageDirection",
     "MessageStatus",
+    "Notice",
     "Photo",
     "RepeatLocation",
     "ReportBatch",

@@ -28,6 +28,8 @@ class Assignment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set on hand-off
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # service level
+    # When the periodic check found it past due (an `overdue` event); cleared by a new due date.
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The routing rule that suggested this owner, when staff confirmed a suggestion.
     routing_rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("routing_rule.id"))
 

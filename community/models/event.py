@@ -26,6 +26,7 @@ class EventKind(enum.StrEnum):
     NOTE = "note"
     UNASSIGNED = "unassigned"  # a partner agency taken off a hotspot
     DUE_DATE_CHANGED = "due_date_changed"
+    OVERDUE = "overdue"  # an agency's assignment passed its due date unresolved
 
 
 class Event(Base):

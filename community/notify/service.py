@@ -10,7 +10,15 @@ from datetime import timedelta
 from flask import render_template
 
 from community.extensions import db
-from community.models import Concern, Hotspot, Message, MessageDirection, MessageStatus, utcnow
+from community.models import (
+    Concern,
+    Hotspot,
+    Message,
+    MessageDirection,
+    MessageStatus,
+    Notice,
+    utcnow,
+)
 from community.sms.delivery import TransientSendError, deliver, send_text
 
 KINDS = ("assigned", "resolved")
@@ -22,6 +30,7 @@ def notify_hotspot(hotspot_id: int, kind: str) -> int:
         raise ValueError(f"unknown notification {kind!r}")
     hotspot = db.session.get(Hotspot, hotspot_id)
     if hotspot is None:
+        _done(hotspot_id, kind)
         return 0
     sent, transient = 0, False
     told: set[int] = set()
@@ -48,7 +57,25 @@ def notify_hotspot(hotspot_id: int, kind: str) -> int:
             transient = True  # recorded as failed; the job retries and skips those told
     if transient:
         raise TransientSendError(f"some status texts for hotspot {hotspot_id} must be retried")
+    _done(hotspot_id, kind)
     return sent
+
+
+def owed_notices() -> list[tuple[int, str]]:
+    """(hotspot id, kind) of every notification not yet carried out (the outbox)."""
+    rows = db.session.execute(
+        db.select(Notice.hotspot_id, Notice.kind).where(Notice.done_at.is_(None)).distinct()
+    )
+    return [(hotspot_id, kind) for hotspot_id, kind in rows]
+
+
+def _done(hotspot_id: int, kind: str) -> None:
+    db.session.execute(
+        db.update(Notice)
+        .where(Notice.hotspot_id == hotspot_id, Notice.kind == kind, Notice.done_at.is_(None))
+        .values(done_at=utcnow())
+    )
+    db.session.commit()
 
 
 def _pending(concern: Concern, kind: str) -> Message | None:

@@ -22,6 +22,7 @@ from community.models import (
     EventKind,
     Hotspot,
     HotspotStatus,
+    Notice,
     ResolutionOutcome,
     RoutingRule,
     User,
@@ -77,9 +78,11 @@ def rollback() -> None:
 
 
 def _notify(hotspot: Hotspot, kind: str) -> None:
+    """Owe the residents a text, in this change's own transaction (the outbox row)."""
     notices = db.session.info.setdefault(NOTICES, [])
     if (hotspot.id, kind) not in notices:
         notices.append((hotspot.id, kind))
+        db.session.add(Notice(hotspot_id=hotspot.id, kind=kind))
 
 
 def _touch(hotspot: Hotspot) -> None:
@@ -315,7 +318,7 @@ def set_due_date(hotspot: Hotspot, due_on: date, actor: User, reason: str | None
         return
     _touch(hotspot)
     for assignment in (a for a in hotspot.assignments if a.active):
-        assignment.due_at = new_due
+        assignment.due_at, assignment.overdue_at = new_due, None  # a new date: not overdue yet
     history.record(
         EventKind.DUE_DATE_CHANGED,
         actor,

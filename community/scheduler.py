@@ -1,0 +1,77 @@
+"""The periodic jobs, and the loop that queues them (`flask scheduler`).
+
+One scheduler process per deployment is enough; two do no harm, because every job has a
+fixed id and is queued at most once at a time. The loop survives Redis and PostgreSQL
+restarts: a tick that fails is logged and tried again at the next one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+TICK_S = 1.0
+
+
+@dataclass
+class Periodic:
+    """Something to do every `every` seconds; `due` is when next (time.monotonic())."""
+
+    name: str
+    every: float
+    run: Callable[[], object]
+    due: float = 0.0  # run at once on start
+
+
+def periodic_jobs(app: Flask) -> list[Periodic]:
+    """What runs on a schedule: the sweep of owed work, re-clusters, expiries, overdue flags."""
+    from community.jobs import enqueue, sweep
+
+    config = app.config
+    return [
+        # Retries of pending work: texts, locations, owed notices; debounced re-clusters too.
+        Periodic("sweep", config["SCHEDULE_SWEEP_S"], sweep),
+        # The rolling window ages even when nobody reports: hotspots cool down.
+        Periodic("recluster", config["SCHEDULE_RECLUSTER_S"], lambda: enqueue("recluster")),
+        Periodic(
+            "expire_conversations",
+            config["SCHEDULE_EXPIRE_S"],
+            lambda: enqueue("expire_conversations"),
+        ),
+        Periodic("flag_overdue", config["SCHEDULE_OVERDUE_S"], lambda: enqueue("flag_overdue")),
+    ]
+
+
+def run_due(app: Flask, jobs: list[Periodic], now: float) -> list[str]:
+    """Run every job that is due at `now`; returns the names of those that ran."""
+    ran = []
+    for job in jobs:
+        if now < job.due:
+            continue
+        job.due = now + job.every
+        with app.app_context():
+            try:
+                job.run()
+                ran.append(job.name)
+            except Exception:  # a database or Redis restart: the next tick tries again
+                log.exception("periodic %s failed; next try in %s s", job.name, job.every)
+                from community.extensions import db
+
+                db.session.rollback()
+    return ran
+
+
+def run_forever(app: Flask, stop: threading.Event | None = None) -> None:
+    """Tick until `stop` is set (or forever)."""
+    stop = stop or threading.Event()
+    jobs = periodic_jobs(app)
+    log.info("scheduler: %s", ", ".join(f"{j.name} every {j.every:g} s" for j in jobs))
+    while not stop.is_set():
+        run_due(app, jobs, time.monotonic())
+        stop.wait(TICK_S)

@@ -1,0 +1,42 @@
+"""notice outbox and overdue flags (issue 11)
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-29
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "notice",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("hotspot_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["hotspot_id"], ["hotspot.id"], name=op.f("fk_notice_hotspot_id_hotspot")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notice")),
+    )
+    op.create_index(op.f("ix_notice_hotspot_id"), "notice", ["hotspot_id"], unique=False)
+    op.create_index(op.f("ix_notice_done_at"), "notice", ["done_at"], unique=False)
+    with op.batch_alter_table("assignment") as batch:
+        batch.add_column(sa.Column("overdue_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("assignment") as batch:
+        batch.drop_column("overdue_at")
+    op.drop_index(op.f("ix_notice_done_at"), table_name="notice")
+    op.drop_index(op.f("ix_notice_hotspot_id"), table_name="notice")
+    op.drop_table("notice")
