@@ -154,9 +154,12 @@ def sweep_command() -> None:
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-def worker_command(burst: bool) -> None:
+@click.option(
+    "--fork", is_flag=True, help="Fork a work-horse per job (isolation, at ~1 s of warm-up each)."
+)
+def worker_command(burst: bool, fork: bool) -> None:
     """Run an RQ worker (REDIS_URL must be set); sweeps owed work once at start."""
-    from rq import Worker
+    from rq import SimpleWorker, Worker
 
     from community.jobs import get_queue, sweep
     from community.places.city import warm_caches
@@ -174,9 +177,13 @@ def worker_command(burst: bool) -> None:
     db.engine.dispose()
     queue = get_queue()
     ttl = current_app.config["WORKER_TTL_S"]
+    # Jobs run in this process by default: a forked work-horse starts with cold caches
+    # (templates, compiled queries, the geocoder's lookups) and spends most of a second
+    # warming them for a job that takes 30 ms. A killed worker is restarted by its supervisor.
+    kind = Worker if fork else SimpleWorker
     # A short registration TTL and frequent heartbeats: a killed worker's job is noticed
     # within about a minute and queued again by the scheduler's sweep.
-    Worker(
+    kind(
         [queue], connection=queue.connection, worker_ttl=ttl, job_monitoring_interval=ttl // 4
     ).work(burst=burst, with_scheduler=True)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,9 @@ from flask import current_app, has_app_context
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "default"
+# Seconds a job may run before RQ stops it; a killed worker's job is noticed sooner (sweep).
+JOB_TIMEOUT_S = 120
+LONG_JOB_TIMEOUT_S = {"recluster": 1800, "report_batch": 3600}
 _engine_pid = os.getpid()
 
 
@@ -30,13 +34,28 @@ def _with_app(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any) -> Any:
         if has_app_context():
             _forget_parent_connections()
-            return func(*args)
+            if not _in_worker():
+                return func(*args)  # inline: part of the request and its session
+            try:
+                return func(*args)
+            finally:
+                # A worker runs many jobs in one process: each starts from a clean session,
+                # never with the rows (or a failed transaction) the last one left behind.
+                from community.extensions import db
+
+                db.session.remove()
         from community import create_app
 
         with create_app().app_context():
             return func(*args)
 
     return wrapper
+
+
+def _in_worker() -> bool:
+    from rq import get_current_job
+
+    return get_current_job() is not None
 
 
 def _forget_parent_connections() -> None:
@@ -191,6 +210,7 @@ def _enqueue_rq(name: str, args: tuple, delay: float = 0) -> None:
                     f"community.jobs.{name}",
                     args=args,
                     job_id=job_id,
+                    timeout=LONG_JOB_TIMEOUT_S.get(name, JOB_TIMEOUT_S),
                     unique=True,  # already queued or running: that run will see this work
                     retry=Retry(max=current_app.config["JOB_RETRIES"], interval=intervals),
                     result_ttl=0,
@@ -219,6 +239,7 @@ def _enqueue_later(queue, name: str, args: tuple, job_id: str, delay: float) -> 
         f"community.jobs.{name}",
         *args,
         job_id=job_id,
+        job_timeout=LONG_JOB_TIMEOUT_S.get(name, JOB_TIMEOUT_S),
         retry=Retry(
             max=current_app.config["JOB_RETRIES"],
             interval=current_app.config["JOB_RETRY_INTERVALS"],
@@ -251,12 +272,57 @@ def _clear_finished_job(queue, job_id: str) -> bool:
 
 
 def _worker_alive(name: str | None, connection) -> bool:
-    """A worker's key lives while it heartbeats (WORKER_TTL_S); a killed worker's expires."""
+    """Is the worker running this job still there?
+
+    A worker's key lives while it heartbeats, but a worker running a job in-process
+    heartbeats only between jobs (the key then outlives it by the job's timeout). On this
+    machine the process itself answers at once.
+    """
     from rq.worker import Worker
 
     if not name:
         return True  # being picked up right now
-    return bool(connection.exists(Worker.redis_worker_namespace_prefix + name))
+    key = Worker.redis_worker_namespace_prefix + name
+    hostname, pid = connection.hmget(key, "hostname", "pid")
+    if hostname is None:
+        return False  # registration expired: gone
+    if hostname.decode() == socket.gethostname() and pid:
+        return _process_exists(int(pid))
+    return True
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
+def promote_due_jobs() -> int:
+    """Queue delayed jobs whose time has come (the debounced re-cluster).
+
+    RQ's own scheduler runs inside one worker, holding a lock; when that worker is killed
+    the lock outlives it for minutes and delayed jobs wait. `flask scheduler` calls this
+    every tick so they never do.
+    """
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
+    from rq.utils import current_timestamp
+
+    queue = get_queue()
+    registry = ScheduledJobRegistry(queue=queue)
+    promoted = 0
+    for job_id in registry.get_jobs_to_schedule(current_timestamp()):
+        # ZREM is atomic: if RQ's scheduler took it first, it is already queued.
+        if not queue.connection.zrem(registry.key, job_id):
+            continue
+        job = Job.fetch(job_id, connection=queue.connection)
+        queue.enqueue_job(job)
+        promoted += 1
+    return promoted
 
 
 _REDIS: dict[tuple[int, str], Any] = {}
@@ -301,6 +367,7 @@ def sweep() -> dict[str, int]:
     if owed_cluster:
         enqueue("recluster")
     notices = _owed_notices()
+    _settle_stuck_texts()
     outbound = _unsent_texts()
     return {
         "locate_concern": len(pending_ids),
@@ -319,6 +386,12 @@ def _owed_notices() -> list[tuple[int, str]]:
     for hotspot_id, kind in notices:
         enqueue("notify_hotspot", hotspot_id, kind)
     return notices
+
+
+def _settle_stuck_texts() -> None:
+    from community.sms.delivery import reconcile_stuck
+
+    reconcile_stuck(current_app.config["SWEEP_TEXT_AFTER_S"])
 
 
 def _unsent_texts() -> list[int]:

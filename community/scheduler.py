@@ -31,10 +31,13 @@ class Periodic:
 
 def periodic_jobs(app: Flask) -> list[Periodic]:
     """What runs on a schedule: the sweep of owed work, re-clusters, expiries, overdue flags."""
-    from community.jobs import enqueue, sweep
+    from community.jobs import enqueue, promote_due_jobs, sweep
 
     config = app.config
     return [
+        # Delayed jobs (the debounced re-cluster) queued when due, whatever became of RQ's
+        # own scheduler (it lives in one worker, and a killed worker keeps its lock a while).
+        Periodic("promote_due_jobs", TICK_S, promote_due_jobs),
         # Retries of pending work: texts, locations, owed notices; debounced re-clusters too.
         Periodic("sweep", config["SCHEDULE_SWEEP_S"], sweep),
         # The rolling window ages even when nobody reports: hotspots cool down.

@@ -4,6 +4,7 @@
 #   scripts/services.sh start   # start both (reuses them if already running), write and print the env file
 #   scripts/services.sh stop    # stop both and delete their data; safe to repeat
 #   scripts/services.sh env     # print the env file (source it: `. .services/env`)
+#   scripts/services.sh restart-postgres | restart-redis   # fault drills: every connection drops
 #
 # Environment:
 #   SERVICES_DIR  state directory (default: .services in the project)
@@ -11,6 +12,8 @@
 #   REDIS_PORT    Redis port      (default 56379; likewise)
 #   PG_BIN        PostgreSQL binaries (default: newest /usr/lib/postgresql/*/bin)
 #   SERVICES_TIMEOUT  seconds to wait for the services to answer (default 60)
+#   PG_DB         database name (default community_test)
+#   PG_DURABLE    set to keep fsync and synchronous commits on (a deployment, not tests)
 #
 # The env file exports TEST_POSTGRES_URL and TEST_REDIS_URL.
 set -euo pipefail
@@ -22,7 +25,7 @@ STATE_FILE=$SERVICES_DIR/state
 ENV_FILE=$SERVICES_DIR/env
 TIMEOUT=${SERVICES_TIMEOUT:-60}
 
-PG_DB=community_test
+PG_DB=${PG_DB:-community_test}
 PG_ROLE=community
 
 log() { echo "services: $*" >&2; }
@@ -140,11 +143,11 @@ start_postgres() {
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$PG_DATA'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 max_connections = 200
 EOF
+    if [ -z "${PG_DURABLE:-}" ]; then  # tests: speed over crash safety
+        as_pg sh -c 'printf "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n" >> "$1/postgresql.conf"' sh "$PG_DATA"
+    fi
     log "PostgreSQL: starting on 127.0.0.1:$PG_PORT"
     if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t "$TIMEOUT" start >/dev/null; then
         cat "$PG_DATA/server.log" >&2 || true
@@ -257,6 +260,28 @@ cmd_stop() {
     return 0
 }
 
+cmd_restart_postgres() {
+    load_state
+    PG_BIN=$PG_BIN_USED
+    [ -n "$PG_DATA" ] || die "services are not started"
+    log "PostgreSQL: restarting (every connection drops)"
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -m fast -w -t "$TIMEOUT" restart >/dev/null
+    wait_for "PostgreSQL" "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -d postgres -U postgres
+}
+
+cmd_restart_redis() {
+    load_state
+    [ -n "$REDIS_PORT" ] || die "services are not started"
+    log "Redis: restarting (queued jobs are lost: the database says what is owed)"
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    local deadline=$((SECONDS + TIMEOUT))
+    while redis_running; do
+        [ "$SECONDS" -lt "$deadline" ] || die "Redis did not stop"
+        sleep 0.1
+    done
+    start_redis
+}
+
 cmd_env() {
     [ -f "$ENV_FILE" ] || die "services are not started (no $ENV_FILE); run: scripts/services.sh start"
     cat "$ENV_FILE"
@@ -270,5 +295,7 @@ case "${1:-}" in
     start) cmd_start ;;
     stop) cmd_stop; log "stopped" ;;
     env) cmd_env ;;
-    *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+    restart-postgres) cmd_restart_postgres ;;
+    restart-redis) cmd_restart_redis ;;
+    *) echo "usage: $0 start|stop|env|restart-postgres|restart-redis" >&2; exit 2 ;;
 esac

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -136,12 +139,30 @@ def test_a_job_whose_worker_was_killed_mid_run_is_queued_again_by_the_sweep(
     job.worker_name = "ghost"
     job.set_status(JobStatus.STARTED)
     job.save()
-    connection.set("rq:worker:ghost", 1)  # ... and is still heartbeating
+    connection.hset("rq:worker:ghost", mapping={"hostname": "elsewhere", "pid": 1})
     assert sweep()["locate_concern"] == 1
-    assert len(queue) == 0  # alive: its run will do the work
-    connection.delete("rq:worker:ghost")  # killed: its registration expired
+    assert len(queue) == 0  # alive (another machine, still registered): its run does the work
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    here = {"hostname": socket.gethostname(), "pid": dead.pid}
+    connection.hset("rq:worker:ghost", mapping=here)  # killed on this machine: seen at once
     sweep()
     assert len(queue) == 1
     assert Job.fetch(f"locate_concern-{concern_id}", connection=connection).get_status() == (
         JobStatus.QUEUED
     )
+
+
+@pytest.mark.redis
+def test_a_delayed_recluster_is_queued_when_due_even_without_rqs_scheduler(app, redis_url) -> None:
+    """RQ's scheduler lives in one worker; `flask scheduler` promotes due jobs itself."""
+    from community.jobs import enqueue, promote_due_jobs
+
+    app.config["REDIS_URL"] = redis_url
+    queue = Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+    enqueue("recluster", delay=1)
+    assert promote_due_jobs() == 0 and len(queue) == 0  # not yet due
+    time.sleep(1.2)
+    assert promote_due_jobs() == 1
+    assert queue.job_ids == ["recluster"]
+    assert promote_due_jobs() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+from datetime import timedelta
 
 from flask import current_app
 
@@ -74,6 +75,38 @@ def deliver(message: Message) -> None:
     db.session.commit()
     if result.transient:
         raise TransientSendError(f"message {message.id} not accepted by Twilio yet")
+
+
+def reconcile_stuck(older_than_s: float) -> int:
+    """Texts a process left "sending" (it died between claiming and recording): ask Twilio.
+
+    Twilio has it: record its SID (sent once, never again). Twilio has none: back to
+    pending, for the sweep to send. Twilio unreachable: ask again at the next sweep.
+    """
+    cutoff = utcnow() - timedelta(seconds=older_than_s)
+    stuck = db.session.scalars(
+        db.select(Message).where(
+            Message.status == MessageStatus.SENDING, Message.updated_at < cutoff
+        )
+    ).all()
+    vault = PhoneVault.from_config(current_app.config)
+    settled = 0
+    for message in stuck:
+        phone = vault.decrypt(message.resident.phone_encrypted)
+        since = message.created_at - timedelta(minutes=5)
+        found = gateway().find_sent(phone, message.body, since)
+        if found is None:
+            continue
+        if found:
+            message.twilio_sid, message.status = found, MessageStatus.QUEUED
+        else:
+            message.status = MessageStatus.PENDING
+        db.session.commit()
+        settled += 1
+        log.warning(
+            "text %s was left sending; Twilio %s", message.id, "had it" if found else "did not"
+        )
+    return settled
 
 
 def _hold(resident_id: int) -> Resident:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -159,6 +160,22 @@ class SmsGateway:
         status = _STATUS_FROM_TWILIO.get(str(message.status or ""), MessageStatus.QUEUED)
         logger.info("SMS %s to %s: %s (%s)", message.sid, masked, status.value, message.status)
         return SendResult(status=status, sid=message.sid, error_code=message.error_code)
+
+    def find_sent(self, to_e164: str, body: str, since: datetime) -> str | bool | None:
+        """The SID of a text with this body Twilio took for this number since then.
+
+        False when Twilio has none (it never left), None when Twilio could not be asked.
+        """
+        if not self.enabled:
+            return False
+        try:
+            for message in self.client.messages.list(to=to_e164, date_sent_after=since, limit=200):
+                if message.body == body:
+                    return message.sid
+        except (TwilioException, requests.RequestException) as exc:
+            logger.warning("could not list texts sent to %s: %s", mask_phone(to_e164), exc)
+            return None
+        return False
 
     def _refused(self, masked: str, http_status: int, code: int | None) -> SendResult:
         """The SendResult for an error answer; logs the codes, never Twilio's message text."""

@@ -7,6 +7,7 @@ import contextlib
 import json
 import secrets
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -47,6 +48,7 @@ class Recorded:
     auth_password: str | None
     status: int = 0
     headers: dict[str, str] = field(default_factory=dict)
+    at: float = field(default_factory=time.time)  # when it arrived (time.time())
 
 
 @dataclass
@@ -68,6 +70,7 @@ class FakeTwilio:
         self.media: dict[str, _Media] = {}
         self.messages: dict[str, dict[str, Any]] = {}  # accepted messages by SID
         self._failures: list[int] = []
+        self.outage_until = 0.0  # time.time() before which every message request gets a 500
         self._hangs: list[float] = []
         self._lock = threading.Lock()
         self._released = threading.Event()
@@ -132,6 +135,11 @@ class FakeTwilio:
         self.media[name] = _Media(data, content_type, send_length)
         return f"{self.url}/media/{name}"
 
+    def list_messages(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        """Twilio's answer to GET Messages.json (filtered by To only)."""
+        with self._lock:
+            return _list_page(self, query)
+
     def messages_path(self) -> str:
         """The Messages.json path for this account."""
         return f"/{API_VERSION}/Accounts/{self.account_sid}/Messages.json"
@@ -147,7 +155,7 @@ class FakeTwilio:
         delay = self._next(self._hangs)
         if delay:
             self._released.wait(delay)
-        status = self._next(self._failures)
+        status = self._next(self._failures) or (500 if time.time() < self.outage_until else 0)
         if status:
             code, message = _STATUS_ERRORS.get(status, (20500, "Error"))
             return status, error_body(code, message, status)
@@ -189,8 +197,27 @@ class FakeTwilio:
             "to": to,
             "uri": f"{uri}.json",
         }
-        self.messages[sid] = message
+        with self._lock:
+            self.messages[sid] = message
         return 201, message
+
+
+def _list_page(fake: FakeTwilio, query: dict[str, list[str]]) -> dict[str, Any]:
+    """GET Messages.json?To=...: the accepted messages to that number, one page, newest first."""
+    to = (query.get("To") or [""])[0]
+    found = [m for m in fake.messages.values() if not to or m["to"] == to]
+    path = fake.messages_path()
+    return {
+        "messages": list(reversed(found)),
+        "end": max(len(found) - 1, 0),
+        "first_page_uri": path,
+        "next_page_uri": None,
+        "page": 0,
+        "page_size": len(found),
+        "previous_page_uri": None,
+        "start": 0,
+        "uri": path,
+    }
 
 
 def error_body(code: int, message: str, status: int) -> dict[str, Any]:
@@ -271,6 +298,9 @@ def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             kind, _, name = path.strip("/").partition("/")
             if not self._authorized(entry):
                 self._json(entry, 401, error_body(20003, "Authenticate", 401))
+                return
+            if path == fake.messages_path():
+                self._json(entry, 200, fake.list_messages(parse_qs(urlsplit(self.path).query)))
                 return
             if kind == "redirect" and name in fake.media:
                 entry.status = 302
