@@ -301,6 +301,31 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
+def rescue_stranded_jobs() -> int:
+    """Queue again the jobs a killed worker had taken off the queue but never started.
+
+    RQ moves a job to an intermediate list before running it; a worker killed in between
+    leaves it there, "queued" but in no queue. After a minute (RQ's own grace period, so a
+    live worker is never robbed) it goes back on the queue.
+    """
+    from rq.intermediate_queue import IntermediateQueue
+
+    queue = get_queue()
+    stranded = IntermediateQueue(queue.key, queue.connection)
+    rescued = 0
+    for job_id in stranded.get_job_ids():
+        if job_id in queue.started_job_registry or stranded.set_first_seen(job_id):
+            continue
+        if not stranded.should_be_cleaned_up(job_id):
+            continue
+        stranded.remove(job_id)
+        job = queue.fetch_job(job_id)
+        if job is not None:
+            queue.enqueue_job(job)
+            rescued += 1
+    return rescued
+
+
 def promote_due_jobs() -> int:
     """Queue delayed jobs whose time has come (the debounced re-cluster).
 

@@ -17,6 +17,7 @@ from flask import Flask
 
 log = logging.getLogger(__name__)
 TICK_S = 1.0
+STRANDED_CHECK_S = 15.0
 
 
 @dataclass
@@ -31,13 +32,15 @@ class Periodic:
 
 def periodic_jobs(app: Flask) -> list[Periodic]:
     """What runs on a schedule: the sweep of owed work, re-clusters, expiries, overdue flags."""
-    from community.jobs import enqueue, promote_due_jobs, sweep
+    from community.jobs import enqueue, promote_due_jobs, rescue_stranded_jobs, sweep
 
     config = app.config
     return [
         # Delayed jobs (the debounced re-cluster) queued when due, whatever became of RQ's
         # own scheduler (it lives in one worker, and a killed worker keeps its lock a while).
         Periodic("promote_due_jobs", TICK_S, promote_due_jobs),
+        # Jobs a killed worker had taken but not started, back on the queue.
+        Periodic("rescue_stranded_jobs", STRANDED_CHECK_S, rescue_stranded_jobs),
         # Retries of pending work: texts, locations, owed notices; debounced re-clusters too.
         Periodic("sweep", config["SCHEDULE_SWEEP_S"], sweep),
         # The rolling window ages even when nobody reports: hotspots cool down.

@@ -166,3 +166,24 @@ def test_a_delayed_recluster_is_queued_when_due_even_without_rqs_scheduler(app, 
     assert promote_due_jobs() == 1
     assert queue.job_ids == ["recluster"]
     assert promote_due_jobs() == 0
+
+
+@pytest.mark.redis
+def test_a_job_a_killed_worker_took_but_never_started_goes_back_on_the_queue(
+    app, redis_url
+) -> None:
+    from rq.intermediate_queue import IntermediateQueue
+
+    from community.jobs import enqueue, rescue_stranded_jobs
+
+    app.config["REDIS_URL"] = redis_url
+    connection = Redis.from_url(redis_url)
+    queue = Queue(QUEUE_NAME, connection=connection)
+    enqueue("recluster")
+    stranded = IntermediateQueue(queue.key, connection)
+    connection.lmove(queue.key, stranded.key)  # taken by a worker, which then died
+    assert len(queue) == 0
+    assert rescue_stranded_jobs() == 0  # first seen now: a live worker may be starting it
+    connection.set(stranded.get_first_seen_key("recluster"), time.time() - 120)
+    assert rescue_stranded_jobs() == 1
+    assert queue.job_ids == ["recluster"] and stranded.get_job_ids() == []
