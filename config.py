@@ -48,6 +48,10 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "es")
     WTF_CSRF_TIME_LIMIT = None  # a resident may take a while on a slow phone
+    # Over https Flask-WTF also demands a same-site Referer, which privacy tools strip (and
+    # the invitation page withholds, to keep its token private): residents could not report.
+    # The session-bound token and SameSite cookies are what stop a forged post.
+    WTF_CSRF_SSL_STRICT = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -92,3 +92,17 @@ def test_report_posts_are_rate_limited(limited_app: Flask) -> None:
         client.post("/report?lang=es", data={**GOOD, "text": ""}).status_code for _ in range(21)
     ]
     assert codes[:20] == [400] * 20 and codes[20] == 429
+
+
+def test_over_https_a_browser_that_sends_no_referer_can_still_report(csrf_app: Flask) -> None:
+    """Privacy tools strip Referer; the session-bound token is the CSRF defence, not Referer."""
+    client = csrf_app.test_client()
+    page = client.get("/report?lang=en", base_url="https://localhost")
+    tokens = _tokens(page.get_data(as_text=True))
+    sent = client.post("/report?lang=en", data={**GOOD, **tokens}, base_url="https://localhost")
+    assert sent.status_code == 302, sent.get_data(as_text=True)[:300]
+    assert count(Concern) == 1
+    forged = client.post(
+        "/report?lang=en", data={**GOOD, "csrf_token": "forged"}, base_url="https://localhost"
+    )
+    assert forged.status_code == 400  # without the token: still refused
