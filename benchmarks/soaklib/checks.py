@@ -128,7 +128,8 @@ def check_inbound(texts: list[Text], findings: Findings) -> None:
     )
     for text in ok:
         if text.token:
-            _one_concern(text.token, in_concerns, f"SMS {text.sid}", findings)
+            when = time.strftime("%H:%M:%S", time.localtime(text.sent_at))
+            _one_concern(text.token, in_concerns, f"SMS {text.sid} sent {when}", findings)
 
 
 def check_reports(tokens: dict[str, str], findings: Findings) -> None:

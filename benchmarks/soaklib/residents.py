@@ -30,7 +30,7 @@ TO_NUMBER = "+14145550100"
 ENDPOINT = "POST /sms/inbound"
 TIMEOUT_S = 10.0
 RETRY_FOR_S = 90.0  # Twilio's retries (and the fallback URL) keep trying about this long
-REPLY_WAIT_S = 12.0  # a resident who hears nothing back texts again after this long
+REPLY_WAIT_S = 8.0  # a resident who hears nothing back texts again after this long
 STOP_PAUSE_S = (20.0, 60.0)  # how long an opted-out resident stays out before START
 
 PROBLEMS = {

@@ -247,8 +247,10 @@ def step(
     if keyword is not None and keyword.kind == "start":
         return _opt_in(memory, inbound, keyword, carrier)
     if opted_out:  # their reports still count; they just get no texts back
-        if keyword is not None:
-            return Decision(memory, (), None)
+        if keyword is not None and keyword.kind != "new":
+            return Decision(memory, (), None)  # HELP, STATUS, STOP again: nothing to say
+        # NEW still starts a new case: without it the next report would be taken as the
+        # answer to the last question (a place, a choice) and never become a concern.
         silent = step(
             memory,
             inbound,

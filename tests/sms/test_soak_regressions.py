@@ -116,3 +116,26 @@ def test_a_text_the_database_could_not_save_gets_503_and_is_saved_once_on_retry(
         db.session.remove()
         db.engine.dispose()
     owner.dispose()
+
+
+def test_a_resident_the_carrier_opted_out_can_still_start_a_new_report_with_new(
+    sms_app: Flask, phone: FlaskClient
+) -> None:
+    """Twilio said 21610 mid-conversation: no more replies, but NEW must still start a case.
+
+    Before, every keyword of an opted-out resident was dropped, so after NEW the next
+    report was taken as the answer to "where is this?" and never became a concern.
+    """
+    from community.models import Concern
+
+    text(phone, "someone keeps dumping trash")  # "where is this?"
+    resident = db.session.scalar(sa.select(Resident))
+    resident.opted_out = True  # as a 21610 from Twilio or a status callback sets it
+    db.session.commit()
+    assert text(phone, "NEW") == (200, None)
+    assert text(phone, "people selling drugs at 2847 n 35th st every night") == (200, None)
+    texts = db.session.scalars(sa.select(Concern.text).order_by(Concern.id)).all()
+    assert texts == [
+        "someone keeps dumping trash",
+        "people selling drugs at 2847 n 35th st every night",
+    ]
