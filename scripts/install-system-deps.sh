@@ -64,6 +64,7 @@ compute_missing() {
             "postgresql-$major" "postgresql-$major-postgis-3"
             chromium
             poppler-utils
+            procps  # pkill/ps: scripts/stack.sh stops a killed worker's whole process group
         )
     fi
 

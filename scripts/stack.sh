@@ -105,7 +105,8 @@ cmd_start() {
     done
     supervise scheduler "$VENV/bin/flask" scheduler
     local deadline=$((SECONDS + 90))
-    until curl -sf "$WEB_URL/healthz" >/dev/null 2>&1; do
+    until "$VENV/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+        "$WEB_URL/healthz" >/dev/null 2>&1; do
         [ "$SECONDS" -lt "$deadline" ] || die "gunicorn did not answer on $WEB_URL (see $STACK_DIR/web.log)"
         sleep 0.3
     done
