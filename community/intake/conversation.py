@@ -341,7 +341,7 @@ def _keyword(
 
 def _idle(memory: Memory, effects: tuple[Effect, ...], ctx: _Context) -> Decision:
     """A first text: create the concern and find its place."""
-    if not ctx.text or _is_greeting(ctx.text):
+    if not ctx.text or _is_greeting(ctx.text) or _says_nothing(ctx):
         return Decision(memory, effects, Reply("ask_concern"))
     code = categorize(ctx.text)
     category = {"category": code, "category_label": ctx.label(code, memory.language)}
@@ -475,6 +475,10 @@ def judge(place: Place) -> tuple[Literal["confident", "ambiguous", "none"], tupl
 def _attempt(memory: Memory, effects: tuple[Effect, ...], ctx: _Context) -> Decision:
     """Locate a reply meant as a place: placed, choices offered, or one more failed try."""
     verdict, options = judge(ctx.locate(ctx.text))
+    if verdict != "none" and len(ctx.text.split()) > CORRECTION_MAX_WORDS:
+        # "It's the abandoned house at 2847 N 35th, doors open": the place, and more words
+        # the resident wants on the case; keep them.
+        effects += (AddFollowUp(ctx.text),)
     if verdict == "confident":
         return _located(memory, (*effects, SetPlace(options[0])), options[0], corrected=False)
     if verdict == "ambiguous":
@@ -567,6 +571,11 @@ def _is_none(text: str) -> bool:
 
 
 GREETINGS = frozenset({"hi", "hello", "hey", "hola", "buenas", "buenos dias", "good morning"})
+
+
+def _says_nothing(ctx: _Context) -> bool:
+    """No words at all ("1", "??", "👍"): an answer to an old question, not a report."""
+    return not ctx.inbound.num_media and not any(ch.isalpha() for ch in ctx.text)
 
 
 def _is_greeting(text: str) -> bool:

@@ -10,6 +10,7 @@ import hashlib
 import logging
 
 from flask import Blueprint, current_app, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from community.extensions import csrf, db, limiter
@@ -62,6 +63,16 @@ def _http_error(error: HTTPException):
         429: "Too many requests: slow down and try again later.",
     }.get(code, error.description or "The request could not be processed.")
     return error_response(code, description, _fmt())
+
+
+@api.errorhandler(OperationalError)
+def _database_down(error: OperationalError):
+    """The database is restarting: nothing was saved; the client should try again."""
+    db.session.rollback()
+    log.warning("database unavailable on %s %s", request.method, request.path)
+    response = error_response(503, "Service unavailable for a moment; please try again.", _fmt())
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 @api.errorhandler(Exception)

@@ -105,6 +105,8 @@ def test_a_text_the_database_could_not_save_gets_503_and_is_saved_once_on_retry(
         assert status == 503
         page = phone.get("/report")  # every other page says so too, never a 500
         assert page.status_code == 503 and page.headers["Retry-After"]
+        api = phone.get("/open311/v2/services.json")  # in the API's own error format
+        assert api.status_code == 503 and api.get_json()[0]["code"] == 503
         with owner.connect() as connection:
             connection.execute(sa.text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
         status, reply = text(phone, "shots fired at 2847 n 35th st", sid=sid)  # Twilio's retry
@@ -139,3 +141,57 @@ def test_a_resident_the_carrier_opted_out_can_still_start_a_new_report_with_new(
         "someone keeps dumping trash",
         "people selling drugs at 2847 n 35th st every night",
     ]
+
+
+def test_a_late_answer_to_an_old_question_does_not_open_a_case_or_eat_the_next_report(
+    sms_app: Flask, phone: FlaskClient
+) -> None:
+    """A resident answers "1" to a choice that arrived after they had moved on with NEW."""
+    from community.models import Concern
+
+    text(phone, "drug house at 1518 35th st")  # "which place? 1. ... 2. ..."
+    text(phone, "NEW")
+    _, reply = text(phone, "1")  # the old question's answer, now out of place
+    assert reply and "what is happening" in reply.lower()
+    text(phone, "people selling drugs at 2847 n 35th st every night")
+    texts = db.session.scalars(sa.select(Concern.text).order_by(Concern.id)).all()
+    assert texts == [
+        "drug house at 1518 35th st",
+        "people selling drugs at 2847 n 35th st every night",
+    ]
+
+
+def test_a_place_given_with_more_words_keeps_the_words_on_the_case(
+    sms_app: Flask, phone: FlaskClient
+) -> None:
+    from community.models import Concern
+
+    text(phone, "someone keeps dumping trash")  # "where is this?"
+    text(phone, "its behind the abandoned house at 2847 n 35th st, doors wide open")
+    concern = db.session.scalar(sa.select(Concern))
+    assert concern.location_label and "doors wide open" in concern.text
+    text(phone, "NEW")
+    text(phone, "someone keeps dumping trash")
+    text(phone, "2847 n 35th st")  # only the place: nothing added
+    second = db.session.scalars(sa.select(Concern).order_by(Concern.id.desc())).first()
+    assert second.text == "someone keeps dumping trash"
+
+
+@pytest.mark.postgres
+def test_a_request_whose_connection_dies_under_it_still_ends_cleanly(
+    postgres_database: str,
+) -> None:
+    """PostgreSQL restarted mid-request: closing the session must not turn into a 500."""
+    from community.database import _end_session
+
+    app = make_app(postgres_database)
+    owner = sa.create_engine(service_url("TEST_POSTGRES_URL"), isolation_level="AUTOCOMMIT")
+    with app.app_context():
+        pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))  # a transaction is open
+        with owner.connect() as connection:
+            connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        _end_session(None)  # before: OperationalError out of the teardown
+        assert db.session.scalar(sa.text("SELECT 1")) == 1  # the next request gets a fresh one
+        db.session.remove()
+        db.engine.dispose()
+    owner.dispose()
