@@ -196,53 +196,80 @@ def check_after_stop(texts: list[Text], sent_log: list, findings: Findings) -> N
 def check_resolutions(
     texts: list[Text], accepted_sids: set[str], carrier_opted_out: set[str], findings: Findings
 ) -> None:
-    """Every resident of a resolved hotspot, not opted out then, got exactly one resolution text."""
+    """Every reporter of a hotspot when it was resolved, not opted out then, got one text.
+
+    A resolved hotspot often reopens minutes later as new reports come in, so the owed texts
+    are found from the history: each `resolved` event, and which concerns were in that
+    hotspot at that moment (the `clustered` events). Exactly one resolution text per resident
+    and hotspot, however often it was resolved (at most one per case per day).
+    """
     from flask import current_app
 
     from community.extensions import db
-    from community.models import Concern, Event, EventKind, Hotspot, HotspotStatus, Message
+    from community.models import Concern, Event, EventKind, HotspotStatus, Message, Resident
     from community.privacy import PhoneVault
 
+    resolutions = db.session.execute(
+        db.select(Event.hotspot_id, Event.created_at).where(
+            Event.kind == EventKind.STATUS_CHANGED,
+            Event.to_status == HotspotStatus.RESOLVED.value,
+            Event.hotspot_id.is_not(None),
+        )
+    ).all()
+    findings.resolved_hotspots = len({hotspot for hotspot, _ in resolutions})
+    timeline: dict[int, list[tuple]] = defaultdict(list)
+    for concern_id, hotspot_id, at in db.session.execute(
+        db.select(Event.concern_id, Event.hotspot_id, Event.created_at)
+        .where(Event.kind == EventKind.CLUSTERED)
+        .order_by(Event.created_at, Event.id)
+    ):
+        timeline[concern_id].append((at, hotspot_id))
+    reporter = dict(
+        db.session.execute(
+            db.select(Concern.id, Concern.resident_id).where(Concern.resident_id.is_not(None))
+        ).all()
+    )
+    owed: dict[tuple[int, int], tuple[float, set[int]]] = {}
+    for hotspot_id, resolved_at in resolutions:
+        for concern_id, moves in timeline.items():
+            if concern_id in reporter and _member_at(moves, resolved_at) == hotspot_id:
+                key = (reporter[concern_id], hotspot_id)
+                first, concerns = owed.get(key, (resolved_at.timestamp(), set()))
+                owed[key] = (min(first, resolved_at.timestamp()), concerns | {concern_id})
     vault = PhoneVault.from_config(current_app.config)
     windows = stop_windows(texts)
-    resolved = db.session.scalars(
-        db.select(Hotspot).where(Hotspot.status == HotspotStatus.RESOLVED)
-    ).all()
-    findings.resolved_hotspots = len(resolved)
-    for hotspot in resolved:
-        resolved_at = db.session.scalar(
-            db.select(db.func.max(Event.created_at)).where(
-                Event.hotspot_id == hotspot.id,
-                Event.kind == EventKind.STATUS_CHANGED,
-                Event.to_status == HotspotStatus.RESOLVED.value,
+    for (resident_id, hotspot_id), (at, concern_ids) in sorted(owed.items()):
+        resident = db.session.get(Resident, resident_id)
+        number = vault.decrypt(resident.phone_encrypted)
+        if number in carrier_opted_out or resident.undeliverable:
+            continue
+        if any(s - 60 < at < e + 60 for s, e in windows.get(number, ())):
+            continue  # opted out when it was resolved (or changing their mind around then)
+        findings.resolution_expected += 1
+        sids = db.session.scalars(
+            db.select(Message.twilio_sid).where(
+                Message.resident_id == resident_id,
+                Message.purpose == "status_resolved",
+                Message.concern_id.in_(concern_ids),
             )
-        )
-        at = resolved_at.timestamp() if resolved_at else 0.0
-        residents = {c.resident for c in hotspot.concerns if c.resident is not None}
-        concern_ids = [c.id for c in hotspot.concerns]
-        for resident in residents:
-            number = vault.decrypt(resident.phone_encrypted)
-            out = number in carrier_opted_out or resident.undeliverable
-            # Opted out when it was resolved (or changing its mind around then): nothing owed.
-            out = out or any(s - 60 < at < e + 60 for s, e in windows.get(number, ()))
-            if out:
-                continue
-            findings.resolution_expected += 1
-            sids = db.session.scalars(
-                db.select(Message.twilio_sid).where(
-                    Message.resident_id == resident.id,
-                    Message.purpose == "status_resolved",
-                    Message.concern_id.in_(concern_ids),
-                )
-            ).all()
-            got = sum(1 for sid in sids if sid in accepted_sids)
-            if got == 0:
-                findings.resolution_missing += 1
-                findings.note(f"hotspot {hotspot.id}: a reporter got no resolution text")
-            elif got > 1:
-                findings.resolution_extra += got - 1
-                findings.note(f"hotspot {hotspot.id}: a reporter got {got} resolution texts")
-    del Concern
+        ).all()
+        got = sum(1 for sid in sids if sid in accepted_sids)
+        if got == 0:
+            findings.resolution_missing += 1
+            findings.note(f"hotspot {hotspot_id}: reporter {resident_id} got no resolution text")
+        elif got > 1:
+            findings.resolution_extra += got - 1
+            findings.note(f"hotspot {hotspot_id}: reporter {resident_id} got {got} texts")
+
+
+def _member_at(moves: list[tuple], moment) -> int | None:
+    """The hotspot a concern was in at `moment`, from its `clustered` events in order."""
+    where = None
+    for at, hotspot_id in moves:
+        if at > moment:
+            break
+        where = hotspot_id
+    return where
 
 
 def check_staff(changes: list[dict], findings: Findings) -> None:

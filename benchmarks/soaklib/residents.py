@@ -144,6 +144,13 @@ class Resident:
         return [("new", words["new"], None), ("report", body, token)]
 
 
+def _cause(exc: BaseException) -> str:
+    """The innermost exception's name: refused, reset, or a keep-alive the server closed."""
+    while exc.__cause__ is not None or (exc.args and isinstance(exc.args[0], BaseException)):
+        exc = exc.__cause__ or exc.args[0]
+    return type(exc).__name__
+
+
 class SmsResidents:
     """`count` residents texting at `rate` texts per second in all, until `stop` is set."""
 
@@ -288,8 +295,8 @@ class SmsResidents:
                     error = f"http {status}"
             except requests.Timeout:
                 status, error = 0, "timeout"
-            except requests.ConnectionError:
-                status, error = 0, "connection"
+            except requests.ConnectionError as exc:
+                status, error = 0, f"connection ({_cause(exc)})"
             self.recorder.record(ENDPOINT, started, status, error)
             text.last_status = status
             if status == 200:

@@ -21,6 +21,14 @@ from tests.sms.test_webhook import PUBLIC, RESIDENT, text
 CLOSED_REDIS = "redis://127.0.0.1:1/0"  # nothing listens: the queue is down
 
 
+def _worker_catches_up() -> None:
+    """Run the conversation for every saved text, oldest first, as a worker would."""
+    for message_id in db.session.scalars(
+        sa.select(Message.id).filter_by(direction="inbound").order_by(Message.id)
+    ).all():
+        process_sms(message_id)
+
+
 def _to_resident(fake: FakeTwilio) -> list[str]:
     return [r.form.get("Body", "") for r in fake.sent if r.form.get("To") == RESIDENT]
 
@@ -34,10 +42,7 @@ def test_a_reply_still_waiting_when_stop_arrives_is_never_sent(
     assert text(phone, "STOP")[0] == 200
     resident = db.session.scalar(sa.select(Resident))
     assert resident.opted_out  # on receipt, as the carrier does, not when a worker gets to it
-    for message_id in db.session.scalars(
-        sa.select(Message.id).filter_by(direction="inbound").order_by(Message.id)
-    ).all():
-        process_sms(message_id)  # the worker catches up
+    _worker_catches_up()
     assert _to_resident(fake_twilio) == []
     db.session.expire_all()
     concern_texts = db.session.scalars(sa.select(Message.concern_id).filter_by(purpose="reply"))
@@ -52,10 +57,7 @@ def test_spanish_stop_is_confirmed_once_and_start_after_it_reopens_the_line(
     text(phone, "PARAR")
     text(phone, "START")
     text(phone, "STATUS")
-    for message_id in db.session.scalars(
-        sa.select(Message.id).filter_by(direction="inbound").order_by(Message.id)
-    ).all():
-        process_sms(message_id)
+    _worker_catches_up()
     bodies = _to_resident(fake_twilio)
     # PARAR's goodbye (the carrier does not confirm Spanish), then the STATUS answer.
     assert len(bodies) == 2, bodies
@@ -69,10 +71,7 @@ def test_stop_then_start_processed_late_leaves_the_latest_choice(
     sms_app.config["REDIS_URL"] = CLOSED_REDIS
     text(phone, "START")
     text(phone, "STOP")
-    for message_id in db.session.scalars(
-        sa.select(Message.id).filter_by(direction="inbound").order_by(Message.id)
-    ).all():
-        process_sms(message_id)
+    _worker_catches_up()
     assert db.session.scalar(sa.select(Resident.opted_out)) is True
     assert _to_resident(fake_twilio) == []
 
