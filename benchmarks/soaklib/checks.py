@@ -229,16 +229,15 @@ def check_resolutions(
             db.select(Concern.id, Concern.resident_id).where(Concern.resident_id.is_not(None))
         ).all()
     )
-    owed: dict[tuple[int, int], tuple[float, set[int]]] = {}
+    owed: dict[tuple[int, int], float] = {}  # (resident, hotspot): first resolution time
     for hotspot_id, resolved_at in resolutions:
         for concern_id, moves in timeline.items():
             if concern_id in reporter and _member_at(moves, resolved_at) == hotspot_id:
                 key = (reporter[concern_id], hotspot_id)
-                first, concerns = owed.get(key, (resolved_at.timestamp(), set()))
-                owed[key] = (min(first, resolved_at.timestamp()), concerns | {concern_id})
+                owed[key] = min(owed.get(key, float("inf")), resolved_at.timestamp())
     vault = PhoneVault.from_config(current_app.config)
     windows = stop_windows(texts)
-    for (resident_id, hotspot_id), (at, concern_ids) in sorted(owed.items()):
+    for (resident_id, hotspot_id), at in sorted(owed.items()):
         resident = db.session.get(Resident, resident_id)
         number = vault.decrypt(resident.phone_encrypted)
         if number in carrier_opted_out or resident.undeliverable:
@@ -250,7 +249,7 @@ def check_resolutions(
             db.select(Message.twilio_sid).where(
                 Message.resident_id == resident_id,
                 Message.purpose == "status_resolved",
-                Message.concern_id.in_(concern_ids),
+                Message.hotspot_id == hotspot_id,
             )
         ).all()
         got = sum(1 for sid in sids if sid in accepted_sids)

@@ -52,6 +52,8 @@ class Message(Base):
     resident_id: Mapped[int] = mapped_column(sa.ForeignKey("resident.id"), index=True)
     conversation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("conversation.id"))
     concern_id: Mapped[int | None] = mapped_column(sa.ForeignKey("concern.id"), index=True)
+    # A status text: the hotspot it was about (a resident hears once per hotspot per day).
+    hotspot_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hotspot.id"))
     direction: Mapped[MessageDirection] = mapped_column(enum_column(MessageDirection))
     twilio_sid: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     body: Mapped[str] = mapped_column(sa.Text)

@@ -21,5 +21,8 @@ class Notice(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     hotspot_id: Mapped[int] = mapped_column(sa.ForeignKey("hotspot.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(16))  # "assigned" or "resolved"
+    # The concerns in the hotspot at that moment: their reporters are owed the text, even if
+    # a re-cluster moves a concern (or merges the hotspot away) before the job runs.
+    concern_ids: Mapped[list | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

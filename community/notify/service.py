@@ -1,6 +1,8 @@
 """Status texts: every resident linked to a hotspot's concerns hears when it is assigned or resolved.
 
-At most one text per resident per case per day; opted-out residents get nothing.
+Who is owed is fixed when staff act (the notice's concerns), not when the job runs: a
+re-cluster in between may move a concern or merge the hotspot away. At most one text of each
+kind per resident per hotspot per day; opted-out residents get nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from community.models import (
     MessageDirection,
     MessageStatus,
     Notice,
+    Resident,
     utcnow,
 )
 from community.sms.delivery import TransientSendError, deliver, send_text
@@ -25,24 +28,25 @@ KINDS = ("assigned", "resolved")
 
 
 def notify_hotspot(hotspot_id: int, kind: str) -> int:
-    """Text every reporter of the hotspot's concerns about it; returns how many were sent."""
+    """Text every reporter owed this hotspot's news; returns how many were sent."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification {kind!r}")
+    notices = _open_notices(hotspot_id, kind)
     hotspot = db.session.get(Hotspot, hotspot_id)
     if hotspot is None:
-        _done(hotspot_id, kind)
+        _done(notices)
         return 0
     sent, transient = 0, False
     told: set[int] = set()
-    for concern in sorted(hotspot.concerns, key=lambda c: c.id):
+    for concern in _owed_concerns(hotspot, notices):
         resident = concern.resident
         if resident is None or resident.id in told:
             continue  # one text per resident per hotspot, about their first case there
         told.add(resident.id)
-        if resident.opted_out or _told_today(concern, kind):
+        if resident.opted_out or _told_today(resident, hotspot_id, kind):
             continue
         try:
-            pending = _pending(concern, kind)
+            pending = _pending(resident, hotspot_id, kind)
             if pending is not None:  # a retry: the text was recorded but not yet accepted
                 deliver(pending)
                 sent += 1
@@ -51,14 +55,35 @@ def notify_hotspot(hotspot_id: int, kind: str) -> int:
                 _body(hotspot, concern, kind),
                 purpose=f"status_{kind}",
                 concern_id=concern.id,
+                hotspot_id=hotspot_id,
             ):
                 sent += 1
         except TransientSendError:
             transient = True  # recorded as failed; the job retries and skips those told
     if transient:
         raise TransientSendError(f"some status texts for hotspot {hotspot_id} must be retried")
-    _done(hotspot_id, kind)
+    _done(notices)
     return sent
+
+
+def _open_notices(hotspot_id: int, kind: str) -> list[Notice]:
+    return list(
+        db.session.scalars(
+            db.select(Notice).where(
+                Notice.hotspot_id == hotspot_id, Notice.kind == kind, Notice.done_at.is_(None)
+            )
+        )
+    )
+
+
+def _owed_concerns(hotspot: Hotspot, notices: list[Notice]) -> list[Concern]:
+    """The concerns in the hotspot when staff acted (its open notices), oldest first."""
+    ids = {i for notice in notices if notice.concern_ids for i in notice.concern_ids}
+    if not ids:  # a notice from before snapshots were kept, or called directly
+        return sorted(hotspot.concerns, key=lambda c: c.id)
+    return list(
+        db.session.scalars(db.select(Concern).where(Concern.id.in_(ids)).order_by(Concern.id))
+    )
 
 
 def owed_notices() -> list[tuple[int, str]]:
@@ -69,29 +94,32 @@ def owed_notices() -> list[tuple[int, str]]:
     return [(hotspot_id, kind) for hotspot_id, kind in rows]
 
 
-def _done(hotspot_id: int, kind: str) -> None:
-    db.session.execute(
-        db.update(Notice)
-        .where(Notice.hotspot_id == hotspot_id, Notice.kind == kind, Notice.done_at.is_(None))
-        .values(done_at=utcnow())
-    )
+def _done(notices: list[Notice]) -> None:
+    """Close the notices this run carried out (a newer one, made meanwhile, stays open)."""
+    ids = [notice.id for notice in notices]
+    if ids:
+        db.session.execute(db.update(Notice).where(Notice.id.in_(ids)).values(done_at=utcnow()))
     db.session.commit()
 
 
-def _pending(concern: Concern, kind: str) -> Message | None:
+def _pending(resident: Resident, hotspot_id: int, kind: str) -> Message | None:
     return db.session.scalar(
         db.select(Message).filter_by(
-            concern_id=concern.id, purpose=f"status_{kind}", status=MessageStatus.PENDING
+            resident_id=resident.id,
+            hotspot_id=hotspot_id,
+            purpose=f"status_{kind}",
+            status=MessageStatus.PENDING,
         )
     )
 
 
-def _told_today(concern: Concern, kind: str) -> bool:
+def _told_today(resident: Resident, hotspot_id: int, kind: str) -> bool:
     since = utcnow() - timedelta(days=1)
     return (
         db.session.scalar(
             db.select(db.func.count(Message.id)).where(
-                Message.concern_id == concern.id,
+                Message.resident_id == resident.id,
+                Message.hotspot_id == hotspot_id,
                 Message.direction == MessageDirection.OUTBOUND,
                 Message.purpose == f"status_{kind}",
                 Message.status.not_in(["failed", "undelivered", "pending"]),

@@ -37,7 +37,12 @@ class TransientSendError(RuntimeError):
 
 
 def send_text(
-    resident: Resident, body: str, *, purpose: str, concern_id: int | None = None
+    resident: Resident,
+    body: str,
+    *,
+    purpose: str,
+    concern_id: int | None = None,
+    hotspot_id: int | None = None,
 ) -> Message | None:
     """Send a text to a resident and record it; nothing at all after they opted out."""
     if resident.opted_out or resident.undeliverable:
@@ -48,6 +53,7 @@ def send_text(
         body=body,
         status=MessageStatus.PENDING,
         concern_id=concern_id,
+        hotspot_id=hotspot_id,
         purpose=purpose,
         segments=segments(body),
     )

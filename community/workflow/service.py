@@ -82,7 +82,8 @@ def _notify(hotspot: Hotspot, kind: str) -> None:
     notices = db.session.info.setdefault(NOTICES, [])
     if (hotspot.id, kind) not in notices:
         notices.append((hotspot.id, kind))
-        db.session.add(Notice(hotspot_id=hotspot.id, kind=kind))
+        owed = sorted(c.id for c in hotspot.concerns)  # who is owed: those in it right now
+        db.session.add(Notice(hotspot_id=hotspot.id, kind=kind, concern_ids=owed))
 
 
 def _touch(hotspot: Hotspot) -> None:

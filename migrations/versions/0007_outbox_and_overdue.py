@@ -1,4 +1,4 @@
-"""notice outbox and overdue flags (issue 11)
+"""notice outbox, status texts per hotspot, overdue flags (issue 11)
 
 Revision ID: 0007
 Revises: 0006
@@ -23,6 +23,7 @@ def upgrade():
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("concern_ids", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["hotspot_id"], ["hotspot.id"], name=op.f("fk_notice_hotspot_id_hotspot")
         ),
@@ -32,9 +33,17 @@ def upgrade():
     op.create_index(op.f("ix_notice_done_at"), "notice", ["done_at"], unique=False)
     with op.batch_alter_table("assignment") as batch:
         batch.add_column(sa.Column("overdue_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("message") as batch:
+        batch.add_column(sa.Column("hotspot_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            op.f("fk_message_hotspot_id_hotspot"), "hotspot", ["hotspot_id"], ["id"]
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("message") as batch:
+        batch.drop_constraint(op.f("fk_message_hotspot_id_hotspot"), type_="foreignkey")
+        batch.drop_column("hotspot_id")
     with op.batch_alter_table("assignment") as batch:
         batch.drop_column("overdue_at")
     op.drop_index(op.f("ix_notice_done_at"), table_name="notice")

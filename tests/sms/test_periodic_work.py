@@ -22,6 +22,7 @@ from community.models import (
     Event,
     EventKind,
     Hotspot,
+    HotspotStatus,
     Notice,
     User,
 )
@@ -166,3 +167,40 @@ def test_a_text_left_sending_by_a_dead_process_is_settled_with_twilio_once(
     assert db.session.get(Message, gone.id).twilio_sid in fake_twilio.messages
     resent = [r.form["Body"] for r in fake_twilio.sent[before:] if r.method == "POST"]
     assert resent == ["crashed before leaving"]  # sent again once; the other never twice
+
+
+def test_reporters_owed_a_resolution_text_are_those_in_the_hotspot_when_it_was_resolved(
+    sms_app: Flask, phone: FlaskClient, fake_twilio: FakeTwilio
+) -> None:
+    """A re-cluster between the resolution and the job must not cost the reporter the text;
+    a second resolution the same day texts nobody twice."""
+    hotspot = _hotspot_with_a_reporter(phone)
+    sms_app.config["REDIS_URL"] = CLOSED_REDIS  # the job waits (lost), the notice does not
+    service.assign(hotspot, agency("MPD-D7"), AssignmentRole.LEAD, _prosecutor())
+    service.commit()
+    service.resolve(hotspot, _prosecutor(), "arrests made")
+    service.commit()
+    mine = db.session.scalar(sa.select(Concern).where(Concern.resident_id.is_not(None)))
+    mine.hotspot_id = None  # a re-cluster made it noise before the job ran
+    db.session.commit()
+    sms_app.config["REDIS_URL"] = None
+    sweep()
+    resolved = [
+        r.form["Body"]
+        for r in fake_twilio.sent
+        if r.form.get("To") == RESIDENT and "resolved" in r.form.get("Body", "")
+    ]
+    assert len(resolved) == 1
+    mine.hotspot_id = hotspot.id  # back in it; the problem comes back and is resolved again
+    db.session.commit()
+    service.transition_hotspot(hotspot, HotspotStatus.IN_PROGRESS, _prosecutor(), "came back")
+    service.commit()
+    service.resolve(hotspot, _prosecutor(), "arrests made again")
+    service.commit()
+    sweep()
+    again = [
+        r
+        for r in fake_twilio.sent
+        if r.form.get("To") == RESIDENT and "resolved" in r.form.get("Body", "")
+    ]
+    assert len(again) == 1  # one per resident per hotspot per day
