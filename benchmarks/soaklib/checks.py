@@ -242,8 +242,10 @@ def check_resolutions(
         number = vault.decrypt(resident.phone_encrypted)
         if number in carrier_opted_out or resident.undeliverable:
             continue
-        if any(s - 60 < at < e + 60 for s, e in windows.get(number, ())):
-            continue  # opted out when it was resolved (or changing their mind around then)
+        if any(e > at - 60 for _, e in windows.get(number, ())):
+            # Opted out when it was resolved, or before the (queued) text could leave:
+            # nothing is owed to a number that said STOP.
+            continue
         findings.resolution_expected += 1
         sids = db.session.scalars(
             db.select(Message.twilio_sid).where(

@@ -22,7 +22,7 @@ from community.models import (
     Resident,
     utcnow,
 )
-from community.sms.delivery import TransientSendError, deliver, send_text
+from community.sms.delivery import TransientSendError, deliver, hold, record_text
 
 KINDS = ("assigned", "resolved")
 
@@ -43,27 +43,41 @@ def notify_hotspot(hotspot_id: int, kind: str) -> int:
         if resident is None or resident.id in told:
             continue  # one text per resident per hotspot, about their first case there
         told.add(resident.id)
-        if resident.opted_out or _told_today(resident, hotspot_id, kind):
+        message = _text_for(resident, hotspot, concern, kind)
+        if message is None:
             continue
         try:
-            pending = _pending(resident, hotspot_id, kind)
-            if pending is not None:  # a retry: the text was recorded but not yet accepted
-                deliver(pending)
-                sent += 1
-            elif send_text(
-                resident,
-                _body(hotspot, concern, kind),
-                purpose=f"status_{kind}",
-                concern_id=concern.id,
-                hotspot_id=hotspot_id,
-            ):
-                sent += 1
+            deliver(message)
+            sent += 1
         except TransientSendError:
             transient = True  # recorded as failed; the job retries and skips those told
     if transient:
         raise TransientSendError(f"some status texts for hotspot {hotspot_id} must be retried")
     _done(notices)
     return sent
+
+
+def _text_for(resident: Resident, hotspot: Hotspot, concern: Concern, kind: str) -> Message | None:
+    """The text this resident is owed (recorded now, or still pending), or None.
+
+    Checked and recorded under the resident's row lock: a job runs at least once, so two
+    runs of it (a retry racing a sweep) must still send one text.
+    """
+    resident = hold(resident.id)
+    if resident.opted_out or _told_today(resident, hotspot.id, kind):
+        db.session.commit()
+        return None
+    pending = _pending(resident, hotspot.id, kind)
+    if pending is not None:  # a retry: recorded but not yet accepted by Twilio
+        db.session.commit()
+        return pending
+    return record_text(
+        resident,
+        _body(hotspot, concern, kind),
+        purpose=f"status_{kind}",
+        concern_id=concern.id,
+        hotspot_id=hotspot.id,
+    )
 
 
 def _open_notices(hotspot_id: int, kind: str) -> list[Notice]:

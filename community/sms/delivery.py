@@ -45,6 +45,23 @@ def send_text(
     hotspot_id: int | None = None,
 ) -> Message | None:
     """Send a text to a resident and record it; nothing at all after they opted out."""
+    message = record_text(
+        resident, body, purpose=purpose, concern_id=concern_id, hotspot_id=hotspot_id
+    )
+    if message is not None:
+        deliver(message)
+    return message
+
+
+def record_text(
+    resident: Resident,
+    body: str,
+    *,
+    purpose: str,
+    concern_id: int | None = None,
+    hotspot_id: int | None = None,
+) -> Message | None:
+    """Record a text to send (pending), committed; None when the resident gets no texts."""
     if resident.opted_out or resident.undeliverable:
         return None
     message = Message(
@@ -59,7 +76,6 @@ def send_text(
     )
     db.session.add(message)
     db.session.commit()  # recorded before it leaves: a crash never sends twice unrecorded
-    deliver(message)
     return message
 
 
@@ -67,7 +83,7 @@ def deliver(message: Message) -> None:
     """Hand a pending outbound text to Twilio; TransientSendError when a retry is due."""
     if not _claim(message):
         return  # sent already, or another worker is sending it right now
-    resident = _hold(message.resident_id)
+    resident = hold(message.resident_id)
     confirmation = message.purpose == "opt_out_confirmation"  # the one text after PARAR
     if resident.undeliverable or (resident.opted_out and not confirmation):
         message.status = MessageStatus.FAILED  # never sent: they opted out meanwhile
@@ -115,7 +131,7 @@ def reconcile_stuck(older_than_s: float) -> int:
     return settled
 
 
-def _hold(resident_id: int) -> Resident:
+def hold(resident_id: int) -> Resident:
     """The resident's row, fresh and locked until this text has left (or not).
 
     A STOP saved by the webhook takes the same lock: it waits for a text already on its way,

@@ -194,3 +194,55 @@ def test_a_request_whose_connection_dies_under_it_still_ends_cleanly(
         db.session.remove()
         db.engine.dispose()
     owner.dispose()
+
+
+@pytest.mark.postgres
+def test_two_runs_of_one_notify_job_at_once_send_one_text(
+    postgres_database: str, fake_twilio: FakeTwilio
+) -> None:
+    """RQ runs a job at least once: a retry racing a sweep's copy must not text twice."""
+    import threading
+
+    from community.hotspots.recluster import recluster
+    from community.models import AssignmentRole, Concern, Hotspot, User
+    from community.notify.service import notify_hotspot
+    from community.workflow import service
+    from tests.factories import agency, make_staff
+    from tests.helpers import placed_concerns
+
+    app = make_app(postgres_database, PUBLIC_BASE_URL=PUBLIC, **twilio_settings(fake_twilio))
+    with app.app_context():
+        upgrade()
+        load_areas(current_city())
+        load_reference_data()
+        make_staff()
+        text(app.test_client(), "shots fired at 2847 n 35th st every night")
+        placed_concerns(2, around=(43.07074, -87.95772))
+        recluster()
+        hotspot = db.session.get(Hotspot, db.session.scalar(sa.select(Concern.hotspot_id)))
+        prosecutor = db.session.scalar(sa.select(User).filter_by(role="prosecutor"))
+        app.config["REDIS_URL"] = CLOSED_REDIS  # the jobs wait; we run them by hand
+        service.assign(hotspot, agency("MPD-D7"), AssignmentRole.LEAD, prosecutor)
+        service.resolve(hotspot, prosecutor, "arrests made")
+        service.commit()
+        hotspot_id = hotspot.id
+        db.session.remove()
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        with app.app_context():
+            start.wait()
+            notify_hotspot(hotspot_id, "resolved")
+            db.session.remove()
+
+    runs = [threading.Thread(target=run) for _ in range(2)]
+    for thread in runs:
+        thread.start()
+    for thread in runs:
+        thread.join(timeout=60)
+    resolved = [
+        r for r in fake_twilio.sent if r.form.get("To") == RESIDENT and "resolved" in r.form["Body"]
+    ]
+    assert len(resolved) == 1
+    with app.app_context():
+        db.engine.dispose()
