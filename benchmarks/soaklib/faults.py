@@ -20,7 +20,7 @@ class Fault:
 
 
 class FaultPlan:
-    """Twilio failing, Redis restarted, a worker killed mid-job, PostgreSQL restarted once."""
+    """Twilio failing, a worker killed mid-job, Redis restarted, PostgreSQL restarted once."""
 
     def __init__(self, stack: Stack, fake_twilio, duration: float, redis_url: str) -> None:
         self.stack = stack
@@ -33,10 +33,12 @@ class FaultPlan:
     def schedule(self) -> list[tuple[float, str]]:
         """(seconds after the start, fault) for this run's length."""
         d = self.duration
+        # The worker is killed before Redis restarts: a restart empties RQ's registry of
+        # workers (they do not register again), and the kill looks up what worker1 is running.
         return [
             (0.10 * d, "twilio_500"),
-            (0.30 * d, "restart_redis"),
-            (0.50 * d, "kill_worker"),
+            (0.30 * d, "kill_worker"),
+            (0.50 * d, "restart_redis"),
             (0.70 * d, "restart_postgres"),
         ]
 
