@@ -24,6 +24,7 @@ QUEUE_NAME = "default"
 # Seconds a job may run before RQ stops it; a killed worker's job is noticed sooner (sweep).
 JOB_TIMEOUT_S = 120
 LONG_JOB_TIMEOUT_S = {"recluster": 1800, "report_batch": 3600}
+PROMOTE_AFTER_S = 5  # seconds past due before `flask scheduler` queues a delayed job itself
 _engine_pid = os.getpid()
 
 
@@ -340,7 +341,9 @@ def promote_due_jobs() -> int:
     queue = get_queue()
     registry = ScheduledJobRegistry(queue=queue)
     promoted = 0
-    for job_id in registry.get_jobs_to_schedule(current_timestamp()):
+    # Only jobs RQ's own scheduler has left waiting a while: when it is alive it goes first
+    # (both promoting one job runs it twice; harmless, every job is idempotent, but wasted).
+    for job_id in registry.get_jobs_to_schedule(current_timestamp() - PROMOTE_AFTER_S):
         # ZREM is atomic: if RQ's scheduler took it first, it is already queued.
         if not queue.connection.zrem(registry.key, job_id):
             continue

@@ -64,13 +64,17 @@ def _text_for(resident: Resident, hotspot: Hotspot, concern: Concern, kind: str)
     runs of it (a retry racing a sweep) must still send one text.
     """
     resident = hold(resident.id)
-    if resident.opted_out or _told_today(resident, hotspot.id, kind):
+    if resident.opted_out:
         db.session.commit()
         return None
-    pending = _pending(resident, hotspot.id, kind)
-    if pending is not None:  # a retry: recorded but not yet accepted by Twilio
+    # One query, one snapshot: read separately, "told?" and "pending?" could straddle another
+    # run moving its text from pending to sending, and both runs would send.
+    earlier = _earlier_texts(resident, hotspot.id, kind)
+    if earlier:
         db.session.commit()
-        return pending
+        pending = [m for m in earlier if m.status == MessageStatus.PENDING]
+        told = len(pending) < len(earlier)
+        return None if told else pending[0]  # a retry: recorded, not yet accepted by Twilio
     return record_text(
         resident,
         _body(hotspot, concern, kind),
@@ -116,31 +120,22 @@ def _done(notices: list[Notice]) -> None:
     db.session.commit()
 
 
-def _pending(resident: Resident, hotspot_id: int, kind: str) -> Message | None:
-    return db.session.scalar(
-        db.select(Message).filter_by(
-            resident_id=resident.id,
-            hotspot_id=hotspot_id,
-            purpose=f"status_{kind}",
-            status=MessageStatus.PENDING,
-        )
-    )
-
-
-def _told_today(resident: Resident, hotspot_id: int, kind: str) -> bool:
+def _earlier_texts(resident: Resident, hotspot_id: int, kind: str) -> list[Message]:
+    """Texts of this kind to this resident about this hotspot today (not the failed ones)."""
     since = utcnow() - timedelta(days=1)
-    return (
-        db.session.scalar(
-            db.select(db.func.count(Message.id)).where(
+    return list(
+        db.session.scalars(
+            db.select(Message)
+            .where(
                 Message.resident_id == resident.id,
                 Message.hotspot_id == hotspot_id,
                 Message.direction == MessageDirection.OUTBOUND,
                 Message.purpose == f"status_{kind}",
-                Message.status.not_in(["failed", "undelivered", "pending"]),
+                Message.status.not_in([MessageStatus.FAILED, MessageStatus.UNDELIVERED]),
                 Message.created_at >= since,
             )
+            .order_by(Message.id)
         )
-        > 0
     )
 
 
