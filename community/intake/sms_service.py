@@ -36,6 +36,7 @@ from community.models import (
 )
 from community.places.city import current_city, geocoder
 from community.places.locate import place_concern
+from community.sms.delivery import deliver, hold
 from community.sms.segments import segments, to_gsm
 from community.workflow import history
 from community.workflow.service import transition_concern
@@ -97,8 +98,6 @@ def answer(inbound: Message) -> Outcome:
 
 def deliver_pending_replies(resident_id: int) -> None:
     """Send the resident's recorded replies that have not left yet, oldest first."""
-    from community.sms.delivery import deliver
-
     pending = db.session.scalars(
         db.select(Message)
         .filter_by(resident_id=resident_id, status=MessageStatus.PENDING)
@@ -137,17 +136,13 @@ def process(inbound_id: int, *, reply_later: bool = False) -> Outcome:
     inbound = db.session.get(Message, inbound_id)
     if inbound is None:
         return Outcome(None)
-    _take_turn(inbound.resident)
+    hold(inbound.resident_id)  # workers take turns on a resident
     outcome = Outcome(_earlier_reply(inbound))
     for earlier_id in _unanswered(inbound.resident, up_to=inbound.id):
         # Only this text's reply can go back as TwiML; earlier ones go by the REST API.
         later = reply_later or earlier_id != inbound.id
         outcome = _answer(db.session.get(Message, earlier_id), later)
     return outcome
-
-
-def _take_turn(resident: Resident) -> None:
-    db.session.scalar(db.select(Resident.id).filter_by(id=resident.id).with_for_update())
 
 
 def _unanswered(resident: Resident, up_to: int) -> list[int]:
@@ -219,12 +214,7 @@ def _opt_on_receipt(resident: Resident, message: Message) -> None:
     if keyword is None or keyword.kind not in ("stop", "start"):
         return
     if resident.id is not None:
-        db.session.scalar(
-            db.select(Resident)
-            .filter_by(id=resident.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        hold(resident.id)
     stop = keyword.kind == "stop"
     resident.opted_out, resident.opted_out_at = stop, (utcnow() if stop else None)
     message.purpose = OPT_OUT if stop else OPT_IN
