@@ -38,9 +38,14 @@ def upgrade():
         batch.create_foreign_key(
             op.f("fk_message_hotspot_id_hotspot"), "hotspot", ["hotspot_id"], ["id"]
         )
+    unsent = sa.text("status IN ('pending', 'sending')")
+    op.create_index(
+        "ix_message_unsent", "message", ["status"], postgresql_where=unsent, sqlite_where=unsent
+    )
 
 
 def downgrade():
+    op.drop_index("ix_message_unsent", table_name="message")
     with op.batch_alter_table("message") as batch:
         batch.drop_constraint(op.f("fk_message_hotspot_id_hotspot"), type_="foreignkey")
         batch.drop_column("hotspot_id")
