@@ -116,9 +116,12 @@ def reconcile_stuck(older_than_s: float) -> int:
     for message in stuck:
         phone = vault.decrypt(message.resident.phone_encrypted)
         since = message.created_at - timedelta(minutes=5)
-        found = gateway().find_sent(phone, message.body, since)
-        if found is None:
+        sids = gateway().find_sent(phone, message.body, since)
+        if sids is None:
             continue
+        # The same words may have gone to this number before ("Tell us what is happening"):
+        # only a SID no other text of ours holds can be this one.
+        found = next((sid for sid in sids if not _recorded(sid)), None)
         if found:
             message.twilio_sid, message.status = found, MessageStatus.QUEUED
         else:
@@ -129,6 +132,10 @@ def reconcile_stuck(older_than_s: float) -> int:
             "text %s was left sending; Twilio %s", message.id, "had it" if found else "did not"
         )
     return settled
+
+
+def _recorded(sid: str) -> bool:
+    return db.session.scalar(db.select(Message.id).filter_by(twilio_sid=sid)) is not None
 
 
 def hold(resident_id: int) -> Resident:

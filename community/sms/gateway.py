@@ -161,21 +161,19 @@ class SmsGateway:
         logger.info("SMS %s to %s: %s (%s)", message.sid, masked, status.value, message.status)
         return SendResult(status=status, sid=message.sid, error_code=message.error_code)
 
-    def find_sent(self, to_e164: str, body: str, since: datetime) -> str | bool | None:
-        """The SID of a text with this body Twilio took for this number since then.
+    def find_sent(self, to_e164: str, body: str, since: datetime) -> list[str] | None:
+        """The SIDs of texts with this body Twilio took for this number since then.
 
-        False when Twilio has none (it never left), None when Twilio could not be asked.
+        Empty when Twilio has none, None when Twilio could not be asked.
         """
         if not self.enabled:
-            return False
+            return []
         try:
-            for message in self.client.messages.list(to=to_e164, date_sent_after=since, limit=200):
-                if message.body == body:
-                    return message.sid
+            listed = self.client.messages.list(to=to_e164, date_sent_after=since, limit=200)
         except (TwilioException, requests.RequestException) as exc:
             logger.warning("could not list texts sent to %s: %s", mask_phone(to_e164), exc)
             return None
-        return False
+        return [message.sid for message in listed if message.body == body]
 
     def _refused(self, masked: str, http_status: int, code: int | None) -> SendResult:
         """The SendResult for an error answer; logs the codes, never Twilio's message text."""
