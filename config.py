@@ -96,12 +96,15 @@ class Config:
         self.PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL")  # what Twilio signs, when behind a proxy
         self.SMS_CONVERSATION_TIMEOUT_MIN = int(_env_number("SMS_CONVERSATION_TIMEOUT_MIN", 120))
         self.SMS_MAX_PER_HOUR = int(_env_number("SMS_MAX_PER_HOUR", 20))
-        self.CLUSTER_EPS_M = _env_number("CLUSTER_EPS_M", 150.0, float)
-        self.CLUSTER_MIN_SAMPLES = int(_env_number("CLUSTER_MIN_SAMPLES", 3))
+        # A hotspot is one problem place (community/geo/problem_places.py): reports within
+        # CLUSTER_RADIUS_M of a spot that stands out from its surroundings (at least
+        # CLUSTER_MIN_REPORTS, and chance given the density within CLUSTER_BACKGROUND_M below
+        # CLUSTER_SIGNIFICANCE), per problem family of categories (category.family).
+        self.CLUSTER_RADIUS_M = _env_number("CLUSTER_RADIUS_M", 80.0, float)
+        self.CLUSTER_MIN_REPORTS = int(_env_number("CLUSTER_MIN_REPORTS", 3))
+        self.CLUSTER_SIGNIFICANCE = _env_number("CLUSTER_SIGNIFICANCE", 1e-5, float)
+        self.CLUSTER_BACKGROUND_M = _env_number("CLUSTER_BACKGROUND_M", 600.0, float)
         self.CLUSTER_WINDOW_DAYS = int(_env_number("CLUSTER_WINDOW_DAYS", 90))
-        # Cluster each category group apart (1) or all concerns together (0, the default:
-        # "drug house" (property) and "selling drugs" (drugs) at one address are one problem).
-        self.CLUSTER_BY_GROUP = _env("CLUSTER_BY_GROUP", "0") in ("1", "true", "yes")
         # A resolved hotspot with new concerns within this many days reopens; later ones
         # start a new hotspot linked to it (parent_id).
         self.CLUSTER_REOPEN_DAYS = int(_env_number("CLUSTER_REOPEN_DAYS", 30))

@@ -61,10 +61,10 @@ def test_unknown_environment_is_a_clear_error() -> None:
 
 
 def test_environment_is_read_when_the_app_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLUSTER_EPS_M", "200")
+    monkeypatch.setenv("CLUSTER_RADIUS_M", "200")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
     app = create_app("development")
-    assert app.config["CLUSTER_EPS_M"] == 200.0
+    assert app.config["CLUSTER_RADIUS_M"] == 200.0
     assert app.config["REDIS_URL"] == "redis://127.0.0.1:1/0"
 
 

@@ -72,6 +72,32 @@ CATEGORIES = [
 ]
 
 
+# Problem families: categories in one family reported at one place are one problem, one
+# hotspot (a drug house is reported as drug activity, nuisance property, loitering and shots
+# fired). Categories of different families near each other stay separate places (speeding on
+# the arterial, a dumping lot). Stored per category (Category.family), editable there.
+FAMILIES = {
+    "shots_fired": "nuisance",
+    "violent_crime": "nuisance",
+    "drug_activity": "nuisance",
+    "prostitution": "nuisance",
+    "loitering": "nuisance",
+    "nuisance_property": "nuisance",
+    "noise": "nuisance",
+    "other": "nuisance",
+    "vacant_building": "blight",
+    "illegal_dumping": "blight",
+    "graffiti": "blight",
+    "reckless_driving": "traffic",
+    "streetlight_out": "lighting",
+}
+
+
+def category_families() -> dict[str, str]:
+    """The reference family of every reference category code."""
+    return dict(FAMILIES)
+
+
 # Days from assignment until a response is due, per category (admins change them in /admin).
 SERVICE_LEVEL_DAYS = {
     "shots_fired": 7,
@@ -124,6 +150,7 @@ def load_reference_data() -> dict[str, int]:
                     name_en=name_en,
                     name_es=name_es,
                     group=group,
+                    family=FAMILIES.get(code, "nuisance"),
                     severity=severity,
                     default_lead_agency_id=agencies[lead].id if lead else None,
                 )

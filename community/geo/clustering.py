@@ -1,4 +1,6 @@
-"""Density clustering of concern locations, and the outline and centre of a cluster."""
+"""Shapes of a cluster of concerns (outline, centre) and repeat keys (repeat addresses).
+
+Which concerns make a hotspot is problem_places.py's job."""
 
 from __future__ import annotations
 
@@ -7,84 +9,8 @@ from typing import Any
 import numpy as np
 import shapely
 from scipy.spatial import ConvexHull, QhullError
-from sklearn.cluster import DBSCAN
 
 from community.geo.citypkg import CityPackage, to_lonlat, to_metres
-
-# Above this many points DBSCAN runs on grid cells instead of points (see cluster_points).
-# 100k points still run exactly (about 0.6 s and 300 MB on Milwaukee-like densities).
-GRID_ABOVE = 200_000
-
-
-def cluster_points(
-    x_m: Any, y_m: Any, eps_m: float = 150.0, min_samples: int = 3, *, grid_above: int = GRID_ABOVE
-) -> np.ndarray:
-    """DBSCAN on projected metres; returns one int label per point, -1 for noise.
-
-    DBSCAN keeps every point's eps-neighbourhood in memory, which for dense city-wide inputs
-    (a million points) exhausts memory (17 GB seen). Above ``grid_above`` points we snap points
-    to a grid of eps/4 cells, cluster the occupied cells weighted by their point count
-    (sample_weight), and give each point its cell's label. Snapping moves a point at most
-    eps/4 * sqrt(2)/2 (~0.18 eps), a small blur for hotspot detection that bounds memory and
-    time by the number of occupied cells rather than points.
-
-    Below that, every point is clustered as it is. (Clustering repeated spots once, weighted,
-    gives the same labels but is slower in scikit-learn, whose weighted path sums weights in
-    a Python loop: measured 0.77 s against 0.52 s at 100k Milwaukee-like concerns.)
-    """
-    x = np.asarray(x_m, dtype=float).ravel()
-    y = np.asarray(y_m, dtype=float).ravel()
-    if x.shape != y.shape:
-        raise ValueError("x_m and y_m must have the same length")
-    if len(x) == 0:
-        return np.empty(0, dtype=np.int64)
-    model = DBSCAN(eps=eps_m, min_samples=min_samples, algorithm="ball_tree")
-    if len(x) <= grid_above:
-        points = np.column_stack([x, y])
-        unique, inverse, counts = np.unique(points, axis=0, return_inverse=True, return_counts=True)
-        if len(unique) > 0.9 * len(points):  # few repeats: weighting would not pay
-            return model.fit_predict(points).astype(np.int64)
-        labels = model.fit_predict(unique, sample_weight=counts)
-        return labels[inverse.ravel()].astype(np.int64)
-    cell = eps_m / 4.0
-    cells = np.column_stack([np.floor(x / cell), np.floor(y / cell)]).astype(np.int64)
-    unique, inverse, counts = np.unique(cells, axis=0, return_inverse=True, return_counts=True)
-    centres = (unique.astype(float) + 0.5) * cell
-    labels = model.fit_predict(centres, sample_weight=counts)
-    return labels[inverse.ravel()].astype(np.int64)
-
-
-def cluster_by_group(
-    x_m: Any,
-    y_m: Any,
-    groups: Any | None,
-    eps_m: float = 150.0,
-    min_samples: int = 3,
-    *,
-    grid_above: int = GRID_ABOVE,
-) -> np.ndarray:
-    """DBSCAN run separately per group (e.g. category group); labels unique across groups.
-
-    With ``groups`` None every point is one group. Drug complaints and dumping on the same
-    corner are different problems with different owners, so by default they do not share a
-    hotspot.
-    """
-    x = np.asarray(x_m, dtype=float).ravel()
-    y = np.asarray(y_m, dtype=float).ravel()
-    if groups is None:
-        return cluster_points(x, y, eps_m, min_samples, grid_above=grid_above)
-    groups = np.asarray(groups).ravel()
-    if groups.shape != x.shape:
-        raise ValueError("groups must have one entry per point")
-    labels = np.full(len(x), -1, dtype=np.int64)
-    offset = 0
-    for group in np.unique(groups):
-        where = np.flatnonzero(groups == group)
-        found = cluster_points(x[where], y[where], eps_m, min_samples, grid_above=grid_above)
-        clustered = found >= 0
-        labels[where[clustered]] = found[clustered] + offset
-        offset += int(found.max()) + 1 if clustered.any() else 0
-    return labels
 
 
 def repeat_keys(keys: Any, times_s: Any, min_count: int = 3, days: float = 30.0) -> np.ndarray:

@@ -2,8 +2,8 @@
 
 A full re-cluster runs in the background a little later (debounced) and may still move it;
 until then staff and the resident already see the concern in its hotspot. The lookup is a
-bounding-box range scan on the (lat, lon) index, then exact distances in metres, so its cost
-depends on how many concerns are within one radius, not on the size of the city.
+bounding-box scan of the active hotspots' centres, then exact distances in metres: the
+concern joins the nearest place of its problem family whose centre is within the radius.
 """
 
 from __future__ import annotations
@@ -51,34 +51,25 @@ def join_nearest(concern_id: int) -> int | None:
 
 
 def nearest_hotspot(concern: Concern) -> int | None:
-    """The active hotspot with a member concern nearest to this one, within the radius."""
-    radius = current_app.config["CLUSTER_EPS_M"]
+    """The active hotspot of the concern's problem family whose centre is nearest, within the
+    place radius (a place holds what is near its centre: the fast path never chains)."""
+    radius = current_app.config["CLUSTER_RADIUS_M"]
     dlat, dlon = degree_box(concern.lat, radius)
-    # Two steps, not a join: a join lets the planner walk every member of every active
-    # hotspot; the bounding box on the (lat, lon) index reads only what is nearby.
-    result = db.session.connection().execute(
-        sa.select(Concern.hotspot_id, Concern.lat, Concern.lon).where(
-            Concern.lat.between(concern.lat - dlat, concern.lat + dlat),
-            Concern.lon.between(concern.lon - dlon, concern.lon + dlon),
-            Concern.hotspot_id.is_not(None),
-            Concern.id != concern.id,
+    family = sa.select(Category.family).where(Category.id == concern.category_id)
+    rows = db.session.execute(
+        sa.select(Hotspot.id, Hotspot.centroid_lat, Hotspot.centroid_lon).where(
+            Hotspot.status.in_(HOTSPOT_ACTIVE),
+            Hotspot.family == family.scalar_subquery(),
+            Hotspot.centroid_lat.between(concern.lat - dlat, concern.lat + dlat),
+            Hotspot.centroid_lon.between(concern.lon - dlon, concern.lon + dlon),
         )
-    )
-    rows = np.array(result.cursor.fetchall(), dtype=float).reshape(-1, 3)  # plain numbers
-    result.close()
-    metres = ground_metres(concern.lat, concern.lon, rows[:, 1], rows[:, 2])
-    within = metres <= radius
-    by_distance = rows[within, 0][np.argsort(metres[within], kind="stable")].astype(int)
-    if len(by_distance) == 0:
+    ).all()
+    if not rows:
         return None
-    open_ids = sa.select(Hotspot.id).where(
-        Hotspot.id.in_(set(by_distance.tolist())), Hotspot.status.in_(HOTSPOT_ACTIVE)
-    )
-    if current_app.config["CLUSTER_BY_GROUP"]:
-        group = db.session.scalar(sa.select(Category.group).filter_by(id=concern.category_id))
-        open_ids = open_ids.where(Hotspot.category_group == str(group))
-    allowed = set(db.session.scalars(open_ids))
-    return next((h for h in by_distance.tolist() if h in allowed), None)
+    table = np.array(rows, dtype=float).reshape(-1, 3)
+    metres = ground_metres(concern.lat, concern.lon, table[:, 1], table[:, 2])
+    best = int(np.argmin(metres))
+    return int(table[best, 0]) if metres[best] <= radius else None
 
 
 def _count_in(hotspot_id: int, concern: Concern) -> None:

@@ -1,7 +1,7 @@
 """Re-clustering located concerns into hotspots that keep their identity across runs.
 
-One run: load the window's concerns as arrays (window.py), DBSCAN per category group
-(geo/clustering.py), decide which stored hotspot each cluster is (identity.py: Hungarian
+One run: load the window's concerns as arrays (window.py), find the problem places per
+problem family (geo/problem_places.py, with the settings of rule.py), decide which stored hotspot each cluster is (identity.py: Hungarian
 matching on shared concerns, merges, splits), apply that (new hotspots, merged and split
 ones with their owners carried over, resolved ones reopened), then refresh every hotspot's
 derived facts (summary.py) and the repeat-location table (repeats.py).
@@ -29,10 +29,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from community.extensions import db
 from community.geo.citypkg import to_metres
-from community.geo.clustering import cluster_by_group
 from community.geo.distance import degree_box
+from community.geo.problem_places import find_places
 from community.hotspots import carry, identity, repeats, summary
-from community.hotspots.window import Window, categories, load_window
+from community.hotspots.rule import place_rule
+from community.hotspots.window import Window, batches, categories, load_window
 from community.models import (
     Concern,
     Event,
@@ -65,6 +66,7 @@ class ReclusterResult:
     merged: list[tuple[int, int]] = field(default_factory=list)  # (absorbed, survivor)
     split: list[tuple[int, int]] = field(default_factory=list)  # (source, new piece)
     moved: int = 0  # concerns whose hotspot changed
+    left: int = 0  # concerns now in no hotspot: too far from the place they were in
     refreshed: int = 0  # hotspot rows whose derived facts changed
     repeat_locations: int = 0
 
@@ -111,20 +113,16 @@ def _run(now: datetime, progress: Progress) -> ReclusterResult:
     progress("load")
     city = current_city()
     x, y = to_metres(city, window.lon, window.lat)
-    labels = cluster_by_group(
-        x,
-        y,
-        window.group if config["CLUSTER_BY_GROUP"] else None,
-        eps_m=config["CLUSTER_EPS_M"],
-        min_samples=config["CLUSTER_MIN_SAMPLES"],
-    )
+    labels = find_places(x, y, window.family, place_rule(config))
     progress("cluster")
     plan = identity.plan(window.hotspot, labels)
     progress("match")
     result = ReclusterResult(concerns=len(window), clusters=len(np.unique(labels[labels >= 0])))
     target = _apply(plan, window, labels, now, result)
     membership = _membership(window, labels, target, plan.merges)
+    _leave_far_places(window, x, y, labels, membership, config["CLUSTER_RADIUS_M"])
     result.moved = _move_concerns(window, membership)
+    result.left = int(((membership < 0) & (window.hotspot >= 0)).sum())
     _reopen(plan, window, labels, now, config["CLUSTER_REOPEN_DAYS"], result)
     db.session.flush()
     progress("apply")
@@ -162,6 +160,60 @@ def _membership(
     return np.where(labels >= 0, _lookup(target, labels), sticky)
 
 
+def _leave_far_places(
+    window: Window,
+    x: np.ndarray,
+    y: np.ndarray,
+    labels: np.ndarray,
+    membership: np.ndarray,
+    radius_m: float,
+) -> None:
+    """A concern in no place this run stays in its hotspot only within radius_m of the
+    hotspot's centre; farther ones leave it (membership -1). A hotspot is a place: a blob
+    made by an older rule keeps its core, and residents far from it are not told of it."""
+    stayed = np.flatnonzero((labels < 0) & (membership >= 0))
+    if len(stayed) == 0:
+        return
+    wanted = np.unique(membership[stayed])
+    centres = _place_centres(x, y, labels, membership, wanted)
+    missing = [int(h) for h in wanted if int(h) not in centres]
+    centres |= _stored_centres(missing)
+    far_away = (np.inf, np.inf)  # a hotspot that no longer exists holds nobody
+    cx, cy = np.array([centres.get(h, far_away) for h in membership[stayed].tolist()]).T
+    far = np.hypot(x[stayed] - cx, y[stayed] - cy) > radius_m
+    membership[stayed[far]] = -1
+
+
+def _place_centres(
+    x: np.ndarray, y: np.ndarray, labels: np.ndarray, membership: np.ndarray, wanted: np.ndarray
+) -> dict[int, tuple[float, float]]:
+    """Centre (metres) of each wanted hotspot that is a place this run: its members' mean."""
+    core = (labels >= 0) & np.isin(membership, wanted)
+    if not core.any():
+        return {}
+    ids, inverse = np.unique(membership[core], return_inverse=True)
+    counts = np.bincount(inverse)
+    sx = np.bincount(inverse, weights=x[core]) / counts
+    sy = np.bincount(inverse, weights=y[core]) / counts
+    return {int(h): (float(a), float(b)) for h, a, b in zip(ids, sx, sy, strict=True)}
+
+
+def _stored_centres(hotspot_ids: list[int]) -> dict[int, tuple[float, float]]:
+    """Stored centroids (metres) of hotspots, by id."""
+    rows = []
+    for ids in batches(hotspot_ids):
+        rows += db.session.execute(
+            sa.select(Hotspot.id, Hotspot.centroid_lon, Hotspot.centroid_lat).where(
+                Hotspot.id.in_(ids)
+            )
+        ).all()
+    if not rows:
+        return {}
+    ids, lon, lat = (np.array(column, dtype=float) for column in zip(*rows, strict=True))
+    x, y = to_metres(current_city(), lon, lat)
+    return {int(h): (float(a), float(b)) for h, a, b in zip(ids, x, y, strict=True)}
+
+
 def _lookup(target: dict[int, int], labels: np.ndarray) -> np.ndarray:
     """Hotspot id per concern from its cluster label (-1 for noise)."""
     if not target:
@@ -181,14 +233,14 @@ def _apply(
     """Create, split and merge hotspots as planned; returns cluster label -> hotspot id."""
     target = dict(plan.keep)
     result.kept = sorted(plan.keep.values())
-    centres = _centres(window, labels, [*plan.new, *plan.splits])
+    members = _members(labels)
     for label in plan.new:
-        hotspot = _new_hotspot(centres[label], window, labels == label, now)
+        hotspot = _new_hotspot(window, members[label], now)
         target[label] = hotspot.id
         result.created.append(hotspot.id)
     for label, source_id in plan.splits.items():
         source = db.session.get(Hotspot, source_id)
-        piece = _new_hotspot(centres[label], window, labels == label, now, split_from=source)
+        piece = _new_hotspot(window, members[label], now, split_from=source)
         carry.copy_owners(source, piece)
         target[label] = piece.id
         result.created.append(piece.id)
@@ -199,29 +251,30 @@ def _apply(
     return target
 
 
-def _centres(window: Window, labels: np.ndarray, wanted: list[int]) -> dict[int, tuple]:
-    centres = {}
-    for label in wanted:
-        where = labels == label
-        centres[label] = (float(window.lat[where].mean()), float(window.lon[where].mean()))
-    return centres
+def _members(labels: np.ndarray) -> dict[int, np.ndarray]:
+    """Window positions of each cluster's members, by label (one sort, not one scan each)."""
+    if len(labels) == 0:
+        return {}
+    order = np.argsort(labels, kind="stable")
+    unique, starts = np.unique(labels[order], return_index=True)
+    pieces = np.split(order, starts[1:])
+    return {int(label): piece for label, piece in zip(unique, pieces, strict=True) if label >= 0}
 
 
 def _new_hotspot(
-    centre: tuple[float, float],
-    window: Window,
-    where: np.ndarray,
-    now: datetime,
-    split_from: Hotspot | None = None,
+    window: Window, where: np.ndarray, now: datetime, split_from: Hotspot | None = None
 ) -> Hotspot:
-    lat, lon = centre
+    """A hotspot for the concerns at window positions ``where``, with its creation recorded."""
+    lat, lon = float(window.lat[where].mean()), float(window.lon[where].mean())
+    family = str(window.family[where[0]])
     hotspot = Hotspot(
         label="",
         centroid_lat=lat,
         centroid_lon=lon,
+        family=family,
         created_at=now,
         split_from_id=split_from.id if split_from else None,
-        parent_id=_predecessor(lat, lon, str(window.group[where][0])),
+        parent_id=_predecessor(lat, lon, family),
     )
     db.session.add(hotspot)
     db.session.flush()
@@ -232,19 +285,21 @@ def _new_hotspot(
         )
     else:
         data = {"from": split_from.id, "into": hotspot.id, "concerns": concern_ids}
-        history.record(EventKind.SPLIT, None, hotspot_id=split_from.id, data=data)
-        history.record(EventKind.SPLIT, None, hotspot_id=hotspot.id, data=data)
+        reason = f"{len(concern_ids)} concerns are a problem place of their own: #{hotspot.id}"
+        history.record(EventKind.SPLIT, None, hotspot_id=split_from.id, data=data, reason=reason)
+        reason = f"split from #{split_from.id}; its owners, actions and history are there"
+        history.record(EventKind.SPLIT, None, hotspot_id=hotspot.id, data=data, reason=reason)
     return hotspot
 
 
-def _predecessor(lat: float, lon: float, group: str) -> int | None:
-    """A finished hotspot of the same kind here: the new one is the problem coming back."""
-    dlat, dlon = degree_box(lat, current_app.config["CLUSTER_EPS_M"])
+def _predecessor(lat: float, lon: float, family: str) -> int | None:
+    """A finished hotspot of the same problem here: the new one is the problem coming back."""
+    dlat, dlon = degree_box(lat, current_app.config["CLUSTER_RADIUS_M"])
     return db.session.scalar(
         db.select(Hotspot.id)
         .where(
             Hotspot.status.in_((HotspotStatus.RESOLVED, HotspotStatus.CLOSED)),
-            Hotspot.category_group == group,
+            Hotspot.family == family,
             Hotspot.centroid_lat.between(lat - dlat, lat + dlat),
             Hotspot.centroid_lon.between(lon - dlon, lon + dlon),
         )
@@ -265,10 +320,8 @@ def _merge(absorbed: Hotspot, survivor: Hotspot) -> None:
 
 
 def _move_concerns(window: Window, membership: np.ndarray) -> int:
-    """Point concerns at their new hotspots and record each move; returns how many moved.
-
-    Plain executemany statements, in batches: no ORM bookkeeping per concern, flat memory.
-    """
+    """Point concerns at their new hotspots (or none) and record each move; returns how many
+    moved. Plain executemany statements, in batches: no ORM bookkeeping, flat memory."""
     changed = np.flatnonzero(membership != window.hotspot)
     concerns, events = Concern.__table__, Event.__table__
     move = (
@@ -279,8 +332,12 @@ def _move_concerns(window: Window, membership: np.ndarray) -> int:
     now = utcnow()
     for start in range(0, len(changed), WRITE_BATCH):
         chunk = changed[start : start + WRITE_BATCH]
-        pairs = list(zip(window.ids[chunk].tolist(), membership[chunk].tolist(), strict=True))
-        db.session.execute(move, [{"concern_id": i, "new_hotspot_id": h} for i, h in pairs])
+        ids = window.ids[chunk].tolist()
+        new = [h if h >= 0 else None for h in membership[chunk].tolist()]
+        old = window.hotspot[chunk].tolist()
+        db.session.execute(
+            move, [{"concern_id": i, "new_hotspot_id": h} for i, h in zip(ids, new, strict=True)]
+        )
         db.session.execute(
             events.insert(),
             [
@@ -289,12 +346,30 @@ def _move_concerns(window: Window, membership: np.ndarray) -> int:
                     "actor": "system",
                     "concern_id": i,
                     "hotspot_id": h,
+                    "data": None if h is not None else {"left": o},
                     "created_at": now,
                 }
-                for i, h in pairs
+                for i, h, o in zip(ids, new, old, strict=True)
             ],
         )
+    _record_departures(window, membership)
     return len(changed)
+
+
+def _record_departures(window: Window, membership: np.ndarray) -> None:
+    """One line in each hotspot's history for the concerns that left it for no place."""
+    left = (membership < 0) & (window.hotspot >= 0)
+    hotspots, counts = np.unique(window.hotspot[left], return_counts=True)
+    radius = current_app.config["CLUSTER_RADIUS_M"]
+    for hotspot_id, count in zip(hotspots.tolist(), counts.tolist(), strict=True):
+        history.record(
+            EventKind.CLUSTERED,
+            None,
+            hotspot_id=hotspot_id,
+            reason=f"{count} concern{'s' if count != 1 else ''} farther than {radius:g} m "
+            "from this place left it",
+            data={"left": count},
+        )
 
 
 def _reopen(

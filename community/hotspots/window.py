@@ -40,6 +40,7 @@ class Window:
     lat: np.ndarray
     category: np.ndarray  # category id
     group: np.ndarray  # category group code (str)
+    family: np.ndarray  # problem family code (str): one problem at one place
     severity: np.ndarray
     reported_s: np.ndarray  # seconds since the epoch
     hotspot: np.ndarray  # hotspot id before this run, -1 for none
@@ -58,15 +59,21 @@ class CategoryFacts:
     name_en: str
     group: str
     severity: int
+    family: str = "nuisance"
 
 
 def categories() -> dict[int, CategoryFacts]:
-    """Every category's code, name, group and severity, by id."""
+    """Every category's code, name, group, severity and family, by id."""
     return {
-        row.id: CategoryFacts(row.code, row.name_en, str(row.group), row.severity)
+        row.id: CategoryFacts(row.code, row.name_en, str(row.group), row.severity, row.family)
         for row in db.session.execute(
             db.select(
-                Category.id, Category.code, Category.name_en, Category.group, Category.severity
+                Category.id,
+                Category.code,
+                Category.name_en,
+                Category.group,
+                Category.severity,
+                Category.family,
             )
         )
     }
@@ -164,15 +171,18 @@ def load_window(since: datetime, reopen_since: datetime, facts: dict[int, Catego
     size = max(facts, default=0) + 1
     severity = np.zeros(size, dtype=np.int8)
     group = np.full(size, "", dtype=object)
+    family = np.full(size, "", dtype=object)
     for category_id, fact in facts.items():
         severity[category_id] = fact.severity
         group[category_id] = fact.group
+        family[category_id] = fact.family
     return Window(
         ids=table[:, 0].astype(np.int64),
         lon=table[:, 1].copy(),
         lat=table[:, 2].copy(),
         category=category,
         group=group[category],
+        family=family[category],
         severity=severity[category],
         reported_s=table[:, 4].copy(),
         hotspot=table[:, 5].astype(np.int64),

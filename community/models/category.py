@@ -26,6 +26,9 @@ class Category(Base):
     name_en: Mapped[str] = mapped_column(sa.String(80))
     name_es: Mapped[str] = mapped_column(sa.String(80))
     group: Mapped[CategoryGroup] = mapped_column(enum_column(CategoryGroup))
+    # Problem family: categories of one family reported at one place are one problem, one
+    # hotspot (drug activity, loitering, shots fired at a drug house); families stay apart.
+    family: Mapped[str] = mapped_column(sa.String(32), default="nuisance")
     # 1 (minor) .. 5 (life safety); priority weights live here, in data, not in code.
     severity: Mapped[int] = mapped_column(sa.SmallInteger)
     default_lead_agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"))

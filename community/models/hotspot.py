@@ -40,8 +40,10 @@ class Hotspot(Base):
     )
     label: Mapped[str] = mapped_column(sa.String(200))
     category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("category.id"))
-    # The category group the hotspot was clustered in (clustering runs per group by default).
+    # The group of the hotspot's most reported category (for filters and priority).
     category_group: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    # The problem family the place was found in (category.family): one place, one problem.
+    family: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     category_counts: Mapped[str | None] = mapped_column(sa.Text)  # JSON {category code: n}
     centroid_lat: Mapped[float] = mapped_column(sa.Float)
     centroid_lon: Mapped[float] = mapped_column(sa.Float)

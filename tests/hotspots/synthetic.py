@@ -30,7 +30,7 @@ def blob(
     rng: np.random.Generator,
     centre_m: tuple[float, float],
     count: int,
-    spread_m: float = 30.0,
+    spread_m: float = 20.0,
     *,
     code: str = "drug_activity",
     days_ago: float = 5,

@@ -70,8 +70,8 @@ def test_identity_kept_when_ten_percent_new_points_arrive(app, users) -> None:
 
 def test_merge_is_recorded_and_the_survivor_keeps_every_assignment(app, users) -> None:
     rng = np.random.default_rng(3)
-    blob(rng, (0, 0), 6, 20)
-    blob(rng, (400, 0), 6, 20)  # two hotspots 400 m apart
+    blob(rng, (0, 0), 4, 3)
+    blob(rng, (110, 0), 4, 3)  # two places 110 m apart
     db.session.commit()
     first = recluster()
     assert len(first.created) == 2
@@ -79,9 +79,7 @@ def test_merge_is_recorded_and_the_survivor_keeps_every_assignment(app, users) -
     assign(db.session.get(Hotspot, west), agency("MPD-D3"), AssignmentRole.LEAD, users["admin"])
     assign(db.session.get(Hotspot, east), agency("DNS"), AssignmentRole.LEAD, users["admin"])
     db.session.commit()
-    for e in range(60, 360, 60):  # the gap fills in: one problem now
-        concern_at(e, 0, days_ago=1)
-        concern_at(e + 30, 10, days_ago=1)
+    blob(rng, (55, 0), 8, 3, days_ago=1)  # the house between them is the problem: one place
     db.session.commit()
     second = recluster()
     assert second.clusters == 1 and len(second.merged) == 1
@@ -103,11 +101,11 @@ def test_merge_is_recorded_and_the_survivor_keeps_every_assignment(app, users) -
 
 
 def test_split_is_recorded_and_the_piece_keeps_the_owners(app, users) -> None:
-    # A chain of concerns 100 m apart is one cluster; when its middle ages out of the
-    # window, the two ends are separate problems.
-    middle = [concern_at(e, 0, days_ago=80) for e in (300, 400, 500)]
-    west = [concern_at(e, 0, days_ago=5) for e in (0, 60, 120, 200)]
-    east = [concern_at(e, 0, days_ago=5) for e in (600, 680, 740, 800)]
+    # A house with two neighbours' corners 70 m either side is one place; when the house's
+    # reports age out of the window, the two corners (140 m apart) are separate problems.
+    middle = [concern_at(0, 0, days_ago=80) for _ in range(6)]
+    west = [concern_at(-70, 0, days_ago=5) for _ in range(3)]
+    east = [concern_at(70, 0, days_ago=5) for _ in range(3)]
     db.session.commit()
     first = recluster()
     assert len(first.created) == 1
@@ -213,22 +211,22 @@ def test_priority_reasons_put_violence_first(app) -> None:
     assert hotspots[0].trend == "rising"
 
 
-def test_noise_of_a_merged_hotspot_follows_it_to_the_survivor(app, users) -> None:
-    rng = np.random.default_rng(13)
-    blob(rng, (0, 0), 6, 15)
-    east = [concern_at(e, 0) for e in (400, 420, 440, 560)]
+def test_a_concern_no_place_holds_stays_near_its_hotspot_and_leaves_when_far(app) -> None:
+    house = [concern_at(0, 0, days_ago=80) for _ in range(4)]
+    near = concern_at(30, 0, days_ago=5)
+    far = concern_at(0, -300, days_ago=5)
     db.session.commit()
     first = recluster()
-    assert len(first.created) == 2
-    east_id = db.session.get(Concern, east[0].id).hotspot_id
-    # Two east reports age out of the window, so the one at 560 m is alone (noise), and the
-    # gap to the west fills in, so the one at 400 m joins the west: east merges into west.
-    for concern in east[1:3]:
-        db.session.get(Concern, concern.id).reported_at = utcnow() - timedelta(days=200)
-    for e in range(60, 400, 60):
-        concern_at(e, 5, days_ago=1)
+    (hotspot_id,) = first.created
+    assert db.session.get(Concern, near.id).hotspot_id == hotspot_id
+    db.session.get(Concern, far.id).hotspot_id = hotspot_id  # as an older, wider rule left it
     db.session.commit()
-    second = recluster()
-    assert [absorbed for absorbed, _ in second.merged] == [east_id]
-    survivor = second.merged[0][1]
-    assert db.session.get(Concern, east[3].id).hotspot_id == survivor  # the lone one too
+    second = recluster(now=utcnow() + timedelta(days=15))  # the house's reports aged out
+    assert second.clusters == 0 and second.left == 1
+    assert db.session.get(Concern, near.id).hotspot_id == hotspot_id  # 30 m: still the place
+    assert db.session.get(Concern, far.id).hotspot_id is None  # 300 m: not this place
+    assert all(db.session.get(Concern, c.id).hotspot_id == hotspot_id for c in house)
+    note = db.session.scalar(
+        sa.select(Event.reason).filter_by(hotspot_id=hotspot_id, concern_id=None, kind="clustered")
+    )
+    assert note == "1 concern farther than 80 m from this place left it"

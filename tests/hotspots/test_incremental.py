@@ -25,11 +25,11 @@ def _hotspot() -> Hotspot:
 
 def test_a_located_concern_joins_the_nearest_hotspot_within_the_radius(app) -> None:
     hotspot = _hotspot()
-    near = concern_at(120, 0, days_ago=0)  # 100 m from the nearest member
-    far = concern_at(600, 0, days_ago=0)
+    near = concern_at(70, 0, days_ago=0)  # 70 m from the place's centre
+    far = concern_at(130, 0, days_ago=0)  # 120 m from its nearest member, but not the place
     db.session.commit()
-    assert join_nearest(near.id) == hotspot.id
     assert join_nearest(far.id) is None
+    assert join_nearest(near.id) == hotspot.id
     hotspot = db.session.get(Hotspot, hotspot.id)
     assert db.session.get(Concern, near.id).hotspot_id == hotspot.id
     assert hotspot.concern_count == 5 and hotspot.recent_count == 5
