@@ -33,7 +33,13 @@ from community.geo.distance import degree_box
 from community.geo.problem_places import find_places
 from community.hotspots import carry, identity, repeats, summary
 from community.hotspots.rule import place_rule
-from community.hotspots.window import Window, batches, categories, load_window
+from community.hotspots.window import (
+    Window,
+    batches,
+    categories,
+    load_window,
+    matchable_hotspots,
+)
 from community.models import (
     Concern,
     Event,
@@ -120,9 +126,11 @@ def _run(now: datetime, progress: Progress) -> ReclusterResult:
     result = ReclusterResult(concerns=len(window), clusters=len(np.unique(labels[labels >= 0])))
     target = _apply(plan, window, labels, now, result)
     membership = _membership(window, labels, target, plan.merges)
-    _leave_far_places(window, x, y, labels, membership, config["CLUSTER_RADIUS_M"])
-    result.moved = _move_concerns(window, membership)
+    radius = config["CLUSTER_RADIUS_M"]
+    centres = _leave_far_places(window, x, y, labels, membership, radius)
+    result.moved = _move_concerns(window.ids, window.hotspot, membership)
     result.left = int(((membership < 0) & (window.hotspot >= 0)).sum())
+    result.left += _older_leave_far_places(since, reopen_since, centres, radius)
     _reopen(plan, window, labels, now, config["CLUSTER_REOPEN_DAYS"], result)
     db.session.flush()
     progress("apply")
@@ -170,25 +178,62 @@ def _leave_far_places(
 ) -> None:
     """A concern in no place this run stays in its hotspot only within radius_m of the
     hotspot's centre; farther ones leave it (membership -1). A hotspot is a place: a blob
-    made by an older rule keeps its core, and residents far from it are not told of it."""
+    made by an older rule keeps its core, and residents far from it are not told of it.
+    Returns the centre (metres) of every hotspot that is a place this run."""
+    centres = _place_centres(x, y, labels, membership)
     stayed = np.flatnonzero((labels < 0) & (membership >= 0))
     if len(stayed) == 0:
-        return
-    wanted = np.unique(membership[stayed])
-    centres = _place_centres(x, y, labels, membership, wanted)
-    missing = [int(h) for h in wanted if int(h) not in centres]
-    centres |= _stored_centres(missing)
+        return centres
+    membership[stayed[_far(x[stayed], y[stayed], membership[stayed], centres, radius_m)]] = -1
+    return centres
+
+
+def _far(
+    x: np.ndarray,
+    y: np.ndarray,
+    hotspot: np.ndarray,
+    centres: dict[int, tuple[float, float]],
+    radius_m: float,
+) -> np.ndarray:
+    """Which concerns are farther than radius_m from their hotspot's centre (this run's
+    place, else the stored centroid)."""
+    missing = [int(h) for h in np.unique(hotspot) if int(h) not in centres]
+    known = centres | _stored_centres(missing)
     far_away = (np.inf, np.inf)  # a hotspot that no longer exists holds nobody
-    cx, cy = np.array([centres.get(h, far_away) for h in membership[stayed].tolist()]).T
-    far = np.hypot(x[stayed] - cx, y[stayed] - cy) > radius_m
-    membership[stayed[far]] = -1
+    cx, cy = np.array([known.get(h, far_away) for h in hotspot.tolist()]).reshape(-1, 2).T
+    return np.hypot(x - cx, y - cy) > radius_m
+
+
+def _older_leave_far_places(
+    since: datetime,
+    reopen_since: datetime,
+    centres: dict[int, tuple[float, float]],
+    radius_m: float,
+) -> int:
+    """Concerns older than the window leave a hotspot still at work when they are far from
+    its place (a blob of the old rule held them); returns how many left."""
+    rows = db.session.execute(
+        sa.select(Concern.id, Concern.hotspot_id, Concern.lon, Concern.lat).where(
+            Concern.reported_at < since,
+            Concern.lat.is_not(None),
+            Concern.hotspot_id.in_(matchable_hotspots(reopen_since)),
+        )
+    ).all()
+    if not rows:
+        return 0
+    ids, hotspot, lon, lat = (np.array(column) for column in zip(*rows, strict=True))
+    hotspot = hotspot.astype(np.int64)
+    x, y = to_metres(current_city(), lon.astype(float), lat.astype(float))
+    far = _far(x, y, hotspot, centres, radius_m)
+    _move_concerns(ids[far].astype(np.int64), hotspot[far], np.full(int(far.sum()), -1))
+    return int(far.sum())
 
 
 def _place_centres(
-    x: np.ndarray, y: np.ndarray, labels: np.ndarray, membership: np.ndarray, wanted: np.ndarray
+    x: np.ndarray, y: np.ndarray, labels: np.ndarray, membership: np.ndarray
 ) -> dict[int, tuple[float, float]]:
-    """Centre (metres) of each wanted hotspot that is a place this run: its members' mean."""
-    core = (labels >= 0) & np.isin(membership, wanted)
+    """Centre (metres) of each hotspot that is a place this run: its members' mean."""
+    core = (labels >= 0) & (membership >= 0)
     if not core.any():
         return {}
     ids, inverse = np.unique(membership[core], return_inverse=True)
@@ -319,10 +364,10 @@ def _merge(absorbed: Hotspot, survivor: Hotspot) -> None:
         transition_hotspot(absorbed, HotspotStatus.DUPLICATE, None, f"merged into #{survivor.id}")
 
 
-def _move_concerns(window: Window, membership: np.ndarray) -> int:
-    """Point concerns at their new hotspots (or none) and record each move; returns how many
+def _move_concerns(ids: np.ndarray, before: np.ndarray, membership: np.ndarray) -> int:
+    """Point concerns at their new hotspots (-1: none) and record each move; returns how many
     moved. Plain executemany statements, in batches: no ORM bookkeeping, flat memory."""
-    changed = np.flatnonzero(membership != window.hotspot)
+    changed = np.flatnonzero(membership != before)
     concerns, events = Concern.__table__, Event.__table__
     move = (
         sa.update(concerns)
@@ -332,11 +377,12 @@ def _move_concerns(window: Window, membership: np.ndarray) -> int:
     now = utcnow()
     for start in range(0, len(changed), WRITE_BATCH):
         chunk = changed[start : start + WRITE_BATCH]
-        ids = window.ids[chunk].tolist()
+        concern_ids = ids[chunk].tolist()
         new = [h if h >= 0 else None for h in membership[chunk].tolist()]
-        old = window.hotspot[chunk].tolist()
+        old = before[chunk].tolist()
         db.session.execute(
-            move, [{"concern_id": i, "new_hotspot_id": h} for i, h in zip(ids, new, strict=True)]
+            move,
+            [{"concern_id": i, "new_hotspot_id": h} for i, h in zip(concern_ids, new, strict=True)],
         )
         db.session.execute(
             events.insert(),
@@ -349,17 +395,17 @@ def _move_concerns(window: Window, membership: np.ndarray) -> int:
                     "data": None if h is not None else {"left": o},
                     "created_at": now,
                 }
-                for i, h, o in zip(ids, new, old, strict=True)
+                for i, h, o in zip(concern_ids, new, old, strict=True)
             ],
         )
-    _record_departures(window, membership)
+    _record_departures(before, membership)
     return len(changed)
 
 
-def _record_departures(window: Window, membership: np.ndarray) -> None:
+def _record_departures(before: np.ndarray, membership: np.ndarray) -> None:
     """One line in each hotspot's history for the concerns that left it for no place."""
-    left = (membership < 0) & (window.hotspot >= 0)
-    hotspots, counts = np.unique(window.hotspot[left], return_counts=True)
+    left = (membership < 0) & (before >= 0)
+    hotspots, counts = np.unique(before[left], return_counts=True)
     radius = current_app.config["CLUSTER_RADIUS_M"]
     for hotspot_id, count in zip(hotspots.tolist(), counts.tolist(), strict=True):
         history.record(
