@@ -142,6 +142,29 @@ def recluster_command() -> None:
     )
 
 
+@click.command("cluster-csv")
+@click.argument("source", metavar="IN.csv", type=click.Path(dir_okay=False))
+@click.argument("target", metavar="OUT.csv", type=click.Path(dir_okay=False))
+def cluster_csv_command(source: str, target: str) -> None:
+    """Cluster a CSV of reports (id,lat,lon,reported_at,category) into OUT (id,hotspot) with
+    the app's settings, without the database; prints a one-line summary."""
+    from community.hotspots.csvcluster import CsvInputError, category_families, cluster_csv
+    from community.hotspots.rule import place_rule
+    from community.places.city import current_city
+
+    try:
+        rule = place_rule(current_app.config)
+    except ValueError as exc:
+        raise click.ClickException(f"the CLUSTER_* settings make no rule: {exc}") from None
+    try:
+        summary = cluster_csv(
+            source, target, city=current_city(), families=category_families(), rule=rule
+        )
+    except CsvInputError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary.line())
+
+
 @click.command("sweep")
 @needs_schema
 def sweep_command() -> None:
@@ -210,6 +233,7 @@ def init_app(app: Flask) -> None:
         geocode_command,
         locate_command,
         recluster_command,
+        cluster_csv_command,
         sweep_command,
         worker_command,
         scheduler_command,
