@@ -29,9 +29,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from community.extensions import db
 from community.geo.citypkg import to_metres
-from community.geo.distance import degree_box
 from community.geo.problem_places import find_places
 from community.hotspots import carry, identity, repeats, summary
+from community.hotspots.lineage import Predecessors
 from community.hotspots.rule import place_rule
 from community.hotspots.window import (
     Window,
@@ -279,13 +279,14 @@ def _apply(
     target = dict(plan.keep)
     result.kept = sorted(plan.keep.values())
     members = _members(labels)
+    predecessors = Predecessors.load()
     for label in plan.new:
-        hotspot = _new_hotspot(window, members[label], now)
+        hotspot = _new_hotspot(window, members[label], now, predecessors)
         target[label] = hotspot.id
         result.created.append(hotspot.id)
     for label, source_id in plan.splits.items():
         source = db.session.get(Hotspot, source_id)
-        piece = _new_hotspot(window, members[label], now, split_from=source)
+        piece = _new_hotspot(window, members[label], now, predecessors, split_from=source)
         carry.copy_owners(source, piece)
         target[label] = piece.id
         result.created.append(piece.id)
@@ -307,7 +308,11 @@ def _members(labels: np.ndarray) -> dict[int, np.ndarray]:
 
 
 def _new_hotspot(
-    window: Window, where: np.ndarray, now: datetime, split_from: Hotspot | None = None
+    window: Window,
+    where: np.ndarray,
+    now: datetime,
+    predecessors: Predecessors,
+    split_from: Hotspot | None = None,
 ) -> Hotspot:
     """A hotspot for the concerns at window positions ``where``, with its creation recorded."""
     lat, lon = float(window.lat[where].mean()), float(window.lon[where].mean())
@@ -319,7 +324,7 @@ def _new_hotspot(
         family=family,
         created_at=now,
         split_from_id=split_from.id if split_from else None,
-        parent_id=_predecessor(lat, lon, family),
+        parent_id=predecessors.of(lat, lon, family, current_app.config["CLUSTER_RADIUS_M"]),
     )
     db.session.add(hotspot)
     db.session.flush()
@@ -335,22 +340,6 @@ def _new_hotspot(
         reason = f"split from #{split_from.id}; its owners, actions and history are there"
         history.record(EventKind.SPLIT, None, hotspot_id=hotspot.id, data=data, reason=reason)
     return hotspot
-
-
-def _predecessor(lat: float, lon: float, family: str) -> int | None:
-    """A finished hotspot of the same problem here: the new one is the problem coming back."""
-    dlat, dlon = degree_box(lat, current_app.config["CLUSTER_RADIUS_M"])
-    return db.session.scalar(
-        db.select(Hotspot.id)
-        .where(
-            Hotspot.status.in_((HotspotStatus.RESOLVED, HotspotStatus.CLOSED)),
-            Hotspot.family == family,
-            Hotspot.centroid_lat.between(lat - dlat, lat + dlat),
-            Hotspot.centroid_lon.between(lon - dlon, lon + dlon),
-        )
-        .order_by(Hotspot.resolved_at.desc().nulls_last(), Hotspot.id.desc())
-        .limit(1)
-    )
 
 
 def _merge(absorbed: Hotspot, survivor: Hotspot) -> None:
