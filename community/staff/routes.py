@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, time
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -22,15 +23,19 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from community.auth.session import roles_required
 from community.extensions import db
 from community.filters import city_zone
 from community.models import (
+    Action,
     ActionKind,
     ActionOutcome,
     Agency,
+    Area,
+    Assignment,
     AssignmentRole,
     Hotspot,
     HotspotStatus,
@@ -40,7 +45,13 @@ from community.models import (
 from community.routing.suggest import suggest
 from community.staff import forms as f
 from community.staff import photos
-from community.staff.pages import active_agencies, queue_agency, timeline, work_queue
+from community.staff.pages import (
+    active_agencies,
+    concern_page,
+    history_page,
+    queue_agency,
+    work_queue,
+)
 from community.workflow import permissions as may
 from community.workflow import service
 from community.workflow.service import StaleHotspotError, WorkflowError
@@ -95,12 +106,22 @@ def media(name: str):
     if not photos.may_see(current_user, photo):
         abort(403)
     response = send_from_directory(photo.folder, photo.name, max_age=3600)
-    response.cache_control.private = True  # a shared cache must never keep a resident's photo
+    # send_file marks any max_age "public": a shared cache must never keep a resident's photo.
+    response.cache_control.public = False
+    response.cache_control.private = True
     return response
 
 
+# What the hotspot page reads of every owner and action: loaded with the hotspot, not row by row.
+HOTSPOT_PAGE_LOADS = (
+    selectinload(Hotspot.assignments).joinedload(Assignment.agency),
+    selectinload(Hotspot.actions).joinedload(Action.agency),
+    joinedload(Hotspot.neighborhood).load_only(Area.name),  # not its outline (GeoJSON)
+)
+
+
 def _hotspot_or_404(hotspot_id: int) -> Hotspot:
-    hotspot = db.session.get(Hotspot, hotspot_id)
+    hotspot = db.session.get(Hotspot, hotspot_id, options=HOTSPOT_PAGE_LOADS)
     if hotspot is None:
         abort(404)
     if not may.can_view(current_user, hotspot):
@@ -148,13 +169,38 @@ def _suggestion(hotspot: Hotspot):
     return suggest(hotspot)
 
 
+def _page_link(hotspot_id: int, name: str, anchor: str) -> Callable[[int], str]:
+    """Links to other pages of one list on the hotspot page, keeping the other query args.
+
+    The query string is built here, not by url_for: a query argument must never become a
+    url_for keyword (hotspot_id, _external, _anchor ...).
+    """
+    base = url_for("staff.hotspot", hotspot_id=hotspot_id)
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != name]
+
+    def link(number: int) -> str:
+        return f"{base}?{urlencode([*kept, (name, str(number))])}#{anchor}"
+
+    return link
+
+
 def _page(hotspot: Hotspot, forms: dict | None = None, code: int = 200) -> Response:
+    """The hotspot page: one page of its concerns (?concerns_page=) and of its history
+    (?history_page=), each newest first; photos only of the concerns shown."""
     forms = forms or _forms(hotspot)
+    concerns = concern_page(
+        hotspot,
+        request.args.get("concerns_page"),
+        with_residents=may.sees_contact_details(current_user),
+    )
     page = render_template(
         "staff/hotspot.html",
         hotspot=hotspot,
-        events=timeline(hotspot),
-        photos=photos.hotspot_photos([c.id for c in hotspot.concerns]),
+        concerns=concerns,
+        history=history_page(hotspot, request.args.get("history_page")),
+        concerns_link=_page_link(hotspot.id, "concerns_page", "concerns"),
+        history_link=_page_link(hotspot.id, "history_page", "history"),
+        photos=photos.hotspot_photos([c.id for c in concerns.items]),
         suggestion=_suggestion(hotspot),
         may=may,
         overdue=service.overdue_now(hotspot),
