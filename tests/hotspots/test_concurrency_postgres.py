@@ -104,8 +104,8 @@ def test_assignment_during_a_refresh_keeps_both(pg_app: Flask) -> None:
 def test_assignment_to_a_hotspot_being_merged_moves_to_the_survivor(pg_app: Flask) -> None:
     with pg_app.app_context():
         rng = np.random.default_rng(2)
-        blob(rng, (0, 0), 6, 15)
-        blob(rng, (400, 0), 4, 15)
+        blob(rng, (0, 0), 6, 3)
+        blob(rng, (110, 0), 4, 3)  # two places 110 m apart
         db.session.commit()
         first = recluster()
         smaller = min(
@@ -114,8 +114,7 @@ def test_assignment_to_a_hotspot_being_merged_moves_to_the_survivor(pg_app: Flas
                 sa.select(sa.func.count(Concern.id)).filter_by(hotspot_id=h)
             ),
         )
-        for e in range(60, 360, 50):  # the gap fills in
-            concern_at(e, 0, days_ago=0)
+        blob(rng, (55, 0), 8, 3, days_ago=0)  # the house between them is the problem: one place
         db.session.commit()
     run = PausedRecluster(pg_app)
     run.start()

@@ -311,8 +311,8 @@ def test_staff_see_the_photo_and_the_public_cannot(phone, fake_twilio, sms_app) 
 
     make_staff()
     url = fake_twilio.add_media("photo2", b"\xff\xd8\xff another jpeg", "image/jpeg")
-    text(phone, "dumping at 2847 n 35th st", media=[url])
-    placed_concerns(2, around=(43.07074, -87.95772))
+    text(phone, "drug dealing at 2847 n 35th st", media=[url])
+    placed_concerns(2, around=(43.07074, -87.95772))  # drug activity too: one problem place
     from community.hotspots.recluster import recluster
 
     recluster()
