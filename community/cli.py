@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
@@ -44,7 +45,13 @@ def load_city_command() -> None:
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when concerns already exist.")
-@click.option("--concerns", default=2000, show_default=True, help="How many concerns to create.")
+@click.option(
+    "--concerns",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many concerns to create (20000 for a city-scale demo).",
+)
 @click.option("--seed", default=414, show_default=True, help="Random seed.")
 @needs_schema
 def demo_command(if_empty: bool, concerns: int, seed: int) -> None:
@@ -59,10 +66,17 @@ def demo_command(if_empty: bool, concerns: int, seed: int) -> None:
     if if_empty and db.session.scalar(db.select(db.func.count(Concern.id))):
         click.echo("demo: concerns already exist; nothing to do")
         return
-    summary = seed_demo(current_city(), PhoneVault.from_config(current_app.config), concerns, seed)
+    summary = seed_demo(
+        current_city(),
+        PhoneVault.from_config(current_app.config),
+        concerns,
+        seed,
+        progress=lambda message: click.echo(f"demo: {message}"),
+    )
     click.echo(
         f"demo: {summary['concerns']} concerns, {summary['located']} located, "
-        f"{summary['hotspots']} hotspots"
+        f"{summary['hotspots']} hotspots ({summary['assigned']} assigned, "
+        f"{summary['resolved']} resolved)"
     )
 
 
@@ -138,7 +152,7 @@ def recluster_command() -> None:
         f"recluster: {result.concerns} concerns, {result.clusters} clusters, "
         f"{len(result.created)} new, {len(result.kept)} kept, {len(result.reopened)} reopened, "
         f"{len(result.merged)} merged, {len(result.split)} split, "
-        f"{result.repeat_locations} repeat addresses"
+        f"{result.left} left their place, {result.repeat_locations} repeat addresses"
     )
 
 
@@ -222,6 +236,68 @@ def scheduler_command() -> None:
     run_forever(current_app._get_current_object())
 
 
+@click.command("map")
+@click.option(
+    "--area",
+    "areas",
+    multiple=True,
+    help='A neighbourhood or district, e.g. "SHERMAN PARK"; repeat for several neighbourhoods.',
+)
+@click.option("--city", "whole_city", is_flag=True, help="The whole city.")
+@click.option("--hotspot", "hotspot_id", type=int, help="One hotspot (by number) and its concerns.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="First day (area: since its last report, or 30 days; city: 30 days).",
+)
+@click.option(
+    "--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day (default: today)."
+)
+@click.option(
+    "--lang", "language", type=click.Choice(["en", "es"]), default="en", show_default=True
+)
+@click.option("--heat", is_flag=True, help="Add the heat layer (Gi*: where concerns gather).")
+@click.option("--out", type=click.Path(dir_okay=False), help="HTML file to write.")
+@needs_schema
+def map_command(
+    areas: tuple[str, ...],
+    whole_city: bool,
+    hotspot_id: int | None,
+    since: datetime | None,
+    until: datetime | None,
+    language: str,
+    heat: bool,
+    out: str | None,
+) -> None:
+    """Write a self-contained HTML map (no network needed to open it) of an area, the city or
+    one hotspot, with the period's hotspots, in English or Spanish."""
+    from pathlib import Path
+
+    from community.reports.areamap import MapInputError, area_map, city_map, hotspot_map
+    from community.reports.requests import ReportInputError, read_request
+
+    if sum((bool(areas), whole_city, hotspot_id is not None)) != 1:
+        raise click.UsageError("give exactly one of --area NAME, --city or --hotspot ID")
+    since_day, until_day = (since.date() if since else None), (until.date() if until else None)
+    try:
+        if areas:
+            wanted = read_request(areas, since_day, until_day, language)
+            made = area_map(wanted.selection, wanted.period, language, heat=heat)
+        elif whole_city:
+            made = city_map(since_day, until_day, language, heat=heat)
+        else:
+            made = hotspot_map(hotspot_id, language)
+    except (ReportInputError, MapInputError) as exc:
+        click.echo(f"map: {exc}", err=True)
+        raise click.exceptions.Exit(2) from exc
+    target = Path(out or made.file_name)
+    target.write_text(made.html, encoding="utf-8")
+    click.echo(
+        f"map: {made.hotspots} hotspots, {made.concerns} concerns -> {target} "
+        f"({len(made.html.encode()) / 1e6:.2f} MB)"
+    )
+
+
 def init_app(app: Flask) -> None:
     from community.open311.cli import apikey
 
@@ -237,6 +313,7 @@ def init_app(app: Flask) -> None:
         sweep_command,
         worker_command,
         scheduler_command,
+        map_command,
     ):
         app.cli.add_command(command)
     from community.reports.cli import report_batch_command, report_command

@@ -103,6 +103,25 @@ def make():
     )
 
 
+@bp.route("/map", methods=["POST"])
+@roles_required(*STAFF)
+def download_map():
+    """The report's area and period as a map file to hand over (HTML, opens with no network)."""
+    from community.reports.areamap import area_map, download
+
+    form = request.form
+    try:
+        wanted = read_request(
+            [*form.getlist("area"), form.get("area_text", "")],
+            form.get("since"),
+            form.get("until"),
+            form.get("language", "en"),
+        )
+    except ReportInputError as exc:
+        return _form_page(str(exc), 400)
+    return download(area_map(wanted.selection, wanted.period, wanted.language))
+
+
 @bp.route("/batches", methods=["POST"])
 @roles_required(*RECORDERS)
 def start():

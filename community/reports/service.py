@@ -90,6 +90,8 @@ class HotspotRow:
     last_action: str
     lat: float
     lon: float
+    priority: float = 0.0
+    trend: str = "steady"  # rising, falling or steady (the last 30 days against the 30 before)
 
 
 @dataclass
@@ -282,6 +284,27 @@ def _hotspot_rows(
         or in_period[h.id]
         or (h.resolved_at is not None and period.start <= h.resolved_at < period.end)
     ]
+    return hotspot_rows(hotspots, period, in_period, categories, language)
+
+
+def listed_hotspots(
+    selection: AreaSelection, period: Period, language: str
+) -> tuple[int, list[HotspotRow]]:
+    """The report's concern count and hotspot rows alone, numbered as its map numbers them."""
+    concerns = _concerns_in_period(selection, period)
+    categories = {c.id: c for c in db.session.scalars(db.select(Category))}
+    return len(concerns), _hotspot_rows(selection, period, concerns, categories, language)
+
+
+def hotspot_rows(
+    hotspots: list[Hotspot],
+    period: Period,
+    in_period: Counter,
+    categories: dict[int, Category],
+    language: str,
+) -> list[HotspotRow]:
+    """Public rows for hotspots in the order given (numbered from 1): a block-level place,
+    owners, status, days open, last action (call inside report_locale(language))."""
     ids = [h.id for h in hotspots]
     owners = _owners(ids)
     last_actions = _last_actions(ids, period.end, language)
@@ -312,6 +335,8 @@ def _hotspot_rows(
                 last_action=last_actions.get(hotspot.id, ""),
                 lat=hotspot.centroid_lat,
                 lon=hotspot.centroid_lon,
+                priority=hotspot.priority or 0.0,
+                trend=hotspot.trend,
             )
         )
     return rows

@@ -117,6 +117,18 @@ def hotspot_map(hotspot_id: int):
     return _json(service.hotspot_map(hotspot))
 
 
+@bp.route("/map.html")
+@roles_required(*MAP_ROLES)
+def download_map():
+    """The map of the page's filters as one HTML file that opens with no network or login."""
+    from community.reports.areamap import download, filtered_map
+    from community.reports.i18n import current_language
+
+    filters = parse_filters(request.args)
+    heat = "heat" in request.args.get("layers", "").split(",")
+    return download(filtered_map(filters, current_language(), heat=heat))
+
+
 @bp.route("/locate")
 @roles_required(*PLACERS)
 def locate_queue():

@@ -65,6 +65,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("reports.batch", "GET"): SIGNED_IN,
     ("reports.progress", "GET"): SIGNED_IN,
     ("reports.batch_file", "GET"): SIGNED_IN,
+    ("reports.download_map", "POST"): SIGNED_IN,  # the report's area as a map file (issue 22)
     # Triage map (issue 8): read-only for viewers; agency staff use their work queue.
     ("triage.index", "GET"): TRIAGE | {"viewer"},
     ("triage.hotspots_data", "GET"): TRIAGE | {"viewer"},
@@ -74,6 +75,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("triage.hotspot_map", "GET"): SEES_HOTSPOT,
     ("triage.locate_queue", "GET"): TRIAGE,
     ("triage.place_concern", "POST"): TRIAGE,
+    ("triage.download_map", "GET"): TRIAGE | {"viewer"},  # the map's view as a file (issue 22)
     ("auth.account", "GET"): SIGNED_IN,
     ("auth.change_password", "POST"): SIGNED_IN,
     ("auth.logout_everywhere", "POST"): SIGNED_IN,
