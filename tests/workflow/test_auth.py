@@ -4,7 +4,6 @@ invitations, disabling, cookies and CSRF on every form."""
 from __future__ import annotations
 
 import re
-import statistics
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -44,8 +43,9 @@ def test_an_unknown_email_takes_as_long_as_a_wrong_password(client, users) -> No
         assert _login(client, email, "not the password").status_code == 400
         return time.perf_counter() - start
 
-    known = statistics.median(timed("prosecutor@example.org") for _ in range(5))
-    unknown = statistics.median(timed("nobody-here@example.org") for _ in range(5))
+    # Interleaved, and the fastest of each: other work on a busy machine only ever adds time.
+    pairs = [(timed("prosecutor@example.org"), timed("nobody-here@example.org")) for _ in range(7)]
+    known, unknown = min(k for k, _ in pairs), min(u for _, u in pairs)
     assert unknown > 0.6 * known, (unknown, known)
     assert known > 0.6 * unknown, (unknown, known)
 
