@@ -18,7 +18,7 @@ from community.geo.address import STREET_TYPES, format_address
 from community.geo.citypkg import CityPackage, to_lonlat
 from community.geo.context import annotate, area_locator
 from community.geo.distance import metres
-from community.geo.intersections import meet
+from community.geo.intersections import corner_lot, meet
 from community.geo.landmarks import Landmark, landmark_index
 from community.geo.mentions import (
     AddressMention,
@@ -29,9 +29,10 @@ from community.geo.mentions import (
     find_corners,
     find_streets,
 )
+from community.geo.message import message_tokens
 from community.geo.place import Place
 from community.geo.streets import StreetIndex, StreetKey, street_index
-from community.geo.text import Token, message_tokens
+from community.geo.text import Token
 
 SPECIFICITY = {
     "address": 6,
@@ -44,6 +45,11 @@ SPECIFICITY = {
 AMBIGUOUS_CONFIDENCE = 0.5
 HINT_NEAR_M = 2000.0  # a named area this close to one reading (and not the others) settles it
 SAME_PLACE_M = 150.0
+# Two street places (addresses, blocks, corners) this far apart, neither much surer: ask which.
+STREET_PLACES = frozenset({"address", "interpolated", "intersection", "block"})
+TWO_PLACES_M = 600.0
+TWO_PLACES_MARGIN = 0.25
+TWO_PLACES_CONFIDENCE = 0.45  # below the ambiguous 0.5: the resident is asked which one
 MAX_ALTERNATIVES = 4
 US_STATES = frozenset(
     [
@@ -135,6 +141,7 @@ def _readings(city: CityPackage, tokens: list[Token]) -> list[list[Place]]:
     for corner in corners:
         groups.append(_corner(city, index, corner))
     groups.extend(_landmarks(city, tokens))
+    groups.extend(_schools_on(city, tokens, streets))
     groups.extend(_districts(city, tokens))
     hints = [g[0] for g in groups if g and g[0].kind in ("landmark", "area")]
     return [_rank(city, group, hints) for group in groups if group]
@@ -144,6 +151,8 @@ def _choose(groups: list[list[Place]]) -> Place:
     """The best reading; the rest, nearest-duplicates removed, as alternatives."""
     groups.sort(key=lambda g: (g[0].confidence, SPECIFICITY[g[0].kind]), reverse=True)
     best = groups[0][0]
+    if _two_places(best, [g[0] for g in groups[1:]]):  # "2847 N 35th St and 1500 W Lincoln"
+        best = replace(best, confidence=min(best.confidence, TWO_PLACES_CONFIDENCE))
     others: list[Place] = []
     for place in [
         *groups[0][1:],
@@ -155,6 +164,19 @@ def _choose(groups: list[list[Place]]) -> Place:
         if all(_apart(place, seen) for seen in [best, *others]):
             others.append(place)
     return best.with_alternatives(tuple(others))
+
+
+def _two_places(best: Place, others: list[Place]) -> bool:
+    """Whether the message names another street place, as sure and far away: ask which."""
+    if best.kind not in STREET_PLACES:
+        return False
+    return any(
+        other.kind in STREET_PLACES
+        and other.confidence >= AMBIGUOUS_CONFIDENCE
+        and other.confidence >= best.confidence - TWO_PLACES_MARGIN
+        and _metres(best, other) > TWO_PLACES_M
+        for other in others
+    )
 
 
 def _rank(city: CityPackage, group: list[Place], hints: list[Place]) -> list[Place]:
@@ -241,6 +263,9 @@ def _address(city: CityPackage, index: StreetIndex, mention: AddressMention) -> 
     if mention.block:
         return _blocks(city, index, keys, mention.number // 100 * 100, 0.75 * sure, middle=True)
     found = _exact(city, index, keys, mention, 0.95 * sure)
+    if not found and ref.direction and ref.street_type:
+        longer = index.longer_keys(ref.name, ref.direction, ref.street_type)
+        found = _exact(city, index, longer, mention, 0.95 * sure)
     if found:
         return found
     if mention.number % 100 == 0:  # "2400 N 12th St": the hundred-block style
@@ -322,6 +347,19 @@ def _blocks(
 # -- intersections ------------------------------------------------------------------------------
 
 
+MAX_MEETS = 20_000  # street pairs remembered (residents name the same corners again and again)
+
+
+def _meet(index: StreetIndex, key_a: StreetKey, key_b: StreetKey) -> list[tuple[float, float]]:
+    """Where two streets meet, remembered on the street index (same streets, same corners)."""
+    found = index.meets.get((key_a, key_b))
+    if found is None:
+        if len(index.meets) >= MAX_MEETS:
+            index.meets.clear()
+        found = index.meets[(key_a, key_b)] = meet(index.streets[key_a], index.streets[key_b])
+    return found
+
+
 def _corner_points(
     index: StreetIndex, first: StreetRef, second: StreetRef
 ) -> list[tuple[tuple[float, float], StreetKey, StreetKey]]:
@@ -334,9 +372,36 @@ def _corner_points(
                 continue
             if index.numbered_parallel and key_a[1][0].isdigit() and key_b[1][0].isdigit():
                 continue  # "26th and 27th": in this city numbered streets never meet
-            for xy in meet(index.streets[key_a], index.streets[key_b]):
+            for xy in _meet(index, key_a, key_b):
                 found.append((xy, key_a, key_b))
+    if not found:  # a renamed stretch ("Mitchell": HISTORIC MITCHELL), or a shared corner lot
+        keys_a = _keys(index, first)
+        keys_b = _keys(index, second)
+        for key_a in keys_a:
+            for key_b in keys_b:
+                if key_a[1] == key_b[1] or (
+                    index.numbered_parallel and key_a[1][0].isdigit() and key_b[1][0].isdigit()
+                ):
+                    continue
+                found.extend((xy, key_a, key_b) for xy in _meet(index, key_a, key_b))
+    if not found:
+        for key_a in keys_a:
+            for key_b in keys_b:
+                if key_a[1] == key_b[1] or (
+                    index.numbered_parallel and key_a[1][0].isdigit() and key_b[1][0].isdigit()
+                ):
+                    continue
+                xy = corner_lot(index.streets[key_a], index.streets[key_b])
+                if xy is not None:
+                    found.append((xy, key_a, key_b))
     return found
+
+
+def _keys(index: StreetIndex, ref: StreetRef) -> list[StreetKey]:
+    """The streets a reference names, and the longer-named streets it may stand for."""
+    keys = index.keys(ref.name, ref.direction, ref.street_type)
+    longer = index.longer_keys(ref.name, ref.direction, ref.street_type)
+    return keys + [k for k in longer if k not in keys]
 
 
 def _corner(city: CityPackage, index: StreetIndex, mention: CornerMention) -> list[Place]:
@@ -369,6 +434,7 @@ def _between(city: CityPackage, index: StreetIndex, mention: BetweenMention) -> 
 
 LANDMARK_CONFIDENCE = {
     "school": 0.75,
+    "public": 0.75,
     "park": 0.7,
     "business_district": 0.6,
     "neighborhood": 0.45,
@@ -383,6 +449,39 @@ def _landmarks(city: CityPackage, tokens: list[Token]) -> list[list[Place]]:
             continue  # "Silver Spring Dr" is the street, not the neighbourhood
         groups.append([_landmark_place(hit) for hit in hits])
     return groups
+
+
+SCHOOL_ON = frozenset({"ON", "AT", "OFF", "BY", "NEAR"})
+SCHOOL_KINDS = {"ELEMENTARY": ("ELEMENTARY",), "MIDDLE": ("MIDDLE", "MID"), "HIGH": ("HIGH",)}
+SCHOOL_WORDS_ON = frozenset({*SCHOOL_KINDS, "SCHOOL"})
+
+
+def _schools_on(
+    city: CityPackage, tokens: list[Token], streets: dict[int, list[StreetRef]]
+) -> list[list[Place]]:
+    """ "the elementary on Oklahoma", "la escuela en la National": the schools on that street."""
+    schools_on = landmark_index(city).schools_on
+    groups = []
+    for i, token in enumerate(tokens[:-1]):
+        if token.text not in SCHOOL_WORDS_ON or token.stop:
+            continue
+        at = i + 1 + (tokens[i + 1].text in SCHOOL_ON)
+        if at == i + 1 and tokens[at].text in SCHOOL_WORDS_ON:
+            continue  # "high school": the word after says which kind, not where
+        street = next(iter(streets.get(at, [])), None)
+        if street is None:
+            continue
+        schools = [s for name in [street.name] for s in schools_on.get(name, [])]
+        kind = SCHOOL_KINDS.get(token.text) or SCHOOL_KINDS.get(tokens[i - 1].text if i else "")
+        if kind:
+            schools = [s for s in schools if set(_words_of(s.name)) & set(kind)] or schools
+        if schools:
+            groups.append([replace(_landmark_place(s), confidence=0.7) for s in schools])
+    return groups
+
+
+def _words_of(name: str) -> list[str]:
+    return re.findall(r"[A-Z0-9]+", name.upper())
 
 
 def _landmark_place(hit: Landmark) -> Place:

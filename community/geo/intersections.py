@@ -17,6 +17,7 @@ from community.geo.streets import Street
 NEAR_M = 120.0  # address points of crossing streets come this close at a corner
 LOCAL_M = 160.0  # points this far from a meeting describe each street's local line
 MIN_ANGLE_DEG = 25.0  # streets meeting at a smaller angle are running alongside
+CORNER_LOT_M = 25.0  # two streets' address points this close: one corner lot has both
 MAX_SITES = 6
 MAX_TRIES = 40
 
@@ -48,6 +49,23 @@ def meet(a: Street, b: Street) -> list[tuple[float, float]]:
         if len(corners) >= MAX_SITES or attempts >= MAX_TRIES:
             break
     return corners
+
+
+def corner_lot(a: Street, b: Street) -> tuple[float, float] | None:
+    """Where two streets with too few points for a line meet: one corner lot has both streets'
+    addresses (points within CORNER_LOT_M). Only for when meet() finds no corner."""
+    if a.numbers.size > b.numbers.size:
+        a, b = b, a
+    distances, nearest = b.tree.query(
+        np.column_stack([a.x, a.y]), distance_upper_bound=CORNER_LOT_M
+    )
+    for row in np.flatnonzero(np.isfinite(distances))[:MAX_TRIES]:
+        cx = (a.x[row] + b.x[nearest[row]]) / 2
+        cy = (a.y[row] + b.y[nearest[row]]) / 2
+        corner, settled = _corner(a, b, cx, cy)
+        if not settled and corner is None:  # no line to cross, and not running alongside
+            return float(cx), float(cy)
+    return None
 
 
 def _centerline_crossings(a: Street, b: Street) -> list[tuple[float, float]]:

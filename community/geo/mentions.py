@@ -16,10 +16,14 @@ from community.geo.text import Token
 
 HOUSE_NUMBER = re.compile(r"([1-9][0-9]{0,5})([A-Z])?")
 NUMBERED_STREET = re.compile(r"([1-9][0-9]{0,2})(ST|ND|RD|TH)?")
-BLOCK_WORDS = frozenset({"BLOCK", "BLK", "BLOCKS", "HUNDRED"})
+BLOCK_WORDS = frozenset({"BLOCK", "BLK", "BLOCKS", "HUNDRED", "BLOQUE", "CUADRA"})
+# Words that put the house number after the street ("la calle 24 sur numero 2315").
+NUMBER_WORDS = frozenset({"NUMERO"})
+# Types written before the name ("avenida National", "bulevar Sherman").
+PREFIX_TYPES = {"AVENIDA": "AV", "BULEVAR": "BL"}
 # Words joining two streets at a corner ("35th and Center", "Center near 27th", "27th/Wells").
 JOINERS = frozenset({"AND", "&", "AT", "@", "/", "NEAR", "BY", "OFF", "X", "CROSS", "ON", "N"})
-CORE_JOINERS = frozenset({"AND", "&", "AT", "@", "/", "NEAR", "BY", "OFF", "X", "CROSS"})
+CORE_JOINERS = frozenset({"AND", "&", "AT", "@", "/", "NEAR", "BY", "OFF", "X", "CROSS", "CORNER"})
 FILLER = frozenset({"THE", "OF", "CORNER", "CORNERS", "STREET", "ST", "AVE", "AV", "RIGHT"})
 UNIT_WORDS = frozenset({"APT", "APARTMENT", "UNIT", "STE", "SUITE", "UPPER", "LOWER", "REAR", "FL"})
 # Words too common to be a street on their own, without a type or direction next to them.
@@ -169,22 +173,51 @@ class BetweenMention:
 def street_readings(tokens: list[Token], start: int, index: StreetIndex) -> list[StreetRef]:
     """Every reading of a street that begins at tokens[start], longest first."""
     readings: list[StreetRef] = []
-    first = tokens[start].text
-    starts = [(start, "")]
-    if first in DIRECTIONS and start + 1 < len(tokens) and not tokens[start].stop:
-        starts.insert(0, (start + 1, DIRECTIONS[first]))
-    for begin, direction in starts:
+    for begin, direction, street_type in _starts(tokens, start):
         limit = min(begin + index.max_name_words, len(tokens))
         for end in range(limit, begin, -1):
             words = [t.text for t in tokens[begin:end]]
             if any(t.stop for t in tokens[begin : end - 1]) or not all(w.isalnum() for w in words):
                 continue
-            reading = _reading(tokens, start, begin, end, direction, words, index)
-            if reading is not None:
+            for reading in _reading(
+                tokens, start, begin, end, direction, words, index, street_type
+            ):
                 readings.append(reading)
     # Exact names before misspellings, then the most evidence, then the longest.
     readings.sort(key=lambda r: (r.fuzzy, -r.evidence, r.start - r.end))
     return readings
+
+
+def _starts(tokens: list[Token], start: int) -> list[tuple[int, str, str]]:
+    """Where the name may begin after a direction or a type written first ("avenida National")."""
+    starts = [(start, "", "")]
+    at, direction, street_type = start, "", ""
+    for _ in range(2):
+        word = tokens[at].text
+        if at + 1 >= len(tokens) or tokens[at].stop:
+            break
+        if word in DIRECTIONS and not direction:
+            direction = DIRECTIONS[word]
+        elif word in PREFIX_TYPES and not street_type:
+            street_type = PREFIX_TYPES[word]
+        else:
+            break
+        at += 1
+        starts.insert(0, (at, direction, street_type))
+    return starts
+
+
+def _post_direction(tokens: list[Token], at: int) -> str:
+    """A direction written after the street ("la 16 sur", "35th St N"), or ""."""
+    if at >= len(tokens) or tokens[at - 1].stop:
+        return ""
+    word = tokens[at].text
+    if word not in DIRECTIONS or word in ("NO", "SO"):
+        return ""
+    after = tokens[at + 1].text if at + 1 < len(tokens) else ""
+    if after == "OF":
+        return ""  # "west of 35th" says where along the street, not which street
+    return DIRECTIONS[word]
 
 
 def _reading(
@@ -195,14 +228,14 @@ def _reading(
     direction: str,
     words: list[str],
     index: StreetIndex,
-) -> StreetRef | None:
+    street_type: str = "",
+) -> list[StreetRef]:
     if words[0].isdigit() and len(words) == 1:
         match = NUMBERED_STREET.fullmatch(words[0])
         if not match or int(match.group(1)) > 140:
-            return None
+            return []
     elif words[0][0].isdigit() and not NUMBERED_STREET.fullmatch(words[0]):
-        return None
-    street_type = ""
+        return []
     stop = end
     if end < len(tokens) and tokens[end].text in STREET_TYPES and not tokens[end - 1].stop:
         street_type = STREET_TYPES[tokens[end].text]
@@ -220,13 +253,19 @@ def _reading(
         canonical = index.fuzzy_name(" ".join(words))
         fuzzy = canonical is not None
     if canonical is None:
-        return None
+        return []
     evidence = (2 if street_type else 0) + (1 if direction else 0)
     if words[0][0].isdigit():
         evidence += 1 if not words[0].isdigit() else 0  # "35th" says street; "35" may not
     elif len(words) > 1 or name not in COMMON_WORDS:
         evidence += 1
-    return StreetRef(start, stop, canonical, direction, street_type, fuzzy, evidence)
+    found = [StreetRef(start, stop, canonical, direction, street_type, fuzzy, evidence)]
+    post = "" if direction else _post_direction(tokens, stop)
+    if post:
+        found.insert(
+            0, StreetRef(start, stop + 1, canonical, post, street_type, fuzzy, evidence + 1)
+        )
+    return found
 
 
 def _street_context(tokens: list[Token], start: int, end: int) -> bool:
@@ -254,25 +293,48 @@ def find_addresses(
     tokens: list[Token], streets: dict[int, list[StreetRef]]
 ) -> list[AddressMention]:
     """House numbers followed by a street, and hundred blocks."""
-    mentions = []
+    mentions: list[AddressMention] = []
     for i, token in enumerate(tokens):
         match = HOUSE_NUMBER.fullmatch(token.text)
-        if not match or token.stop:
+        after_block = i > 0 and tokens[i - 1].text in BLOCK_WORDS
+        if not match or (token.stop and not after_block):  # "la 12 norte, cuadra del 2400,"
             continue
+        if mentions and mentions[-1].street.start <= i < mentions[-1].street.end:
+            continue  # "bloque 6700 calle 108 norte": 108 is the street, not a house number
         number, suffix = int(match.group(1)), match.group(2) or ""
         after = i + 1
         block = False
         while after < len(tokens) and tokens[after].text in BLOCK_WORDS | {"OF", "THE"}:
             block = block or tokens[after].text in BLOCK_WORDS
             after += 1
-        if i > 0 and tokens[i - 1].text in BLOCK_WORDS:
+        if after_block:
             block = True
         for street in streets.get(after, []):
             if street.bare_number and not block and not _street_follows(tokens, street):
                 continue  # "6 gunshots at 35"? a bare number after a number is no address
             mentions.append(AddressMention(number, suffix, street, block))
             break
+        else:
+            street = None
+            if block and number >= 100:  # "N 35th St 3700 block", "la 16 sur, cuadra del 1300"
+                street = _street_before(tokens, streets, i)
+            elif i > 0 and tokens[i - 1].text in NUMBER_WORDS:  # "calle 24 sur numero 2315"
+                street = _street_before(tokens, streets, i - 1)
+            if street is not None:
+                mentions.append(AddressMention(number, suffix, street, block))
     return mentions
+
+
+def _street_before(
+    tokens: list[Token], streets: dict[int, list[StreetRef]], at: int
+) -> StreetRef | None:
+    """The street written just before a block number (block words and a comma between)."""
+    while at > 0 and tokens[at - 1].text in BLOCK_WORDS | {"THE", "OF", "IN", "ON"}:
+        at -= 1
+    ending = [r for readings in streets.values() for r in readings if r.end == at]
+    ending = [r for r in ending if not r.bare_number or r.start == 0 or r.evidence]
+    ending.sort(key=lambda r: (r.fuzzy, -r.evidence, r.start - r.end))
+    return ending[0] if ending else None
 
 
 def _street_follows(tokens: list[Token], street: StreetRef) -> bool:

@@ -71,6 +71,8 @@ class StreetIndex:
         numbered_parallel: bool = False,
     ) -> None:
         self.numbered_parallel = numbered_parallel
+        # Where two streets meet, filled by the geocoder as corners are asked for.
+        self.meets: dict[tuple[StreetKey, StreetKey], list[tuple[float, float]]] = {}
         self.streets: dict[StreetKey, Street] = {}
         frame = points.sort_values(["street", "direction", "street_type", "number", "suffix"])
         grouped = frame.groupby(["direction", "street", "street_type"], sort=False, observed=True)
@@ -98,6 +100,11 @@ class StreetIndex:
         ]
         self.max_name_words = max(len(n.split()) for n in self.names)
         self._short_names = _short_names(self.names)
+        self._longer: dict[str, list[str]] = {}
+        for full in self.names:
+            words = full.split()
+            if len(words) > 1 and not words[-1][0].isdigit():
+                self._longer.setdefault(words[-1], []).append(full)
 
     def _attach_roads(self, roads: list[tuple[StreetKey, LineString]]) -> None:
         by_key: dict[StreetKey, list[LineString]] = {}
@@ -147,6 +154,16 @@ class StreetIndex:
         if not found and direction:  # a wrong direction too
             return self.keys(name, "", street_type)
         return found
+
+    def longer_keys(self, name: str, direction: str, street_type: str) -> list[StreetKey]:
+        """Streets whose longer name ends with this one (same direction and type when given):
+        "W Mitchell St" for W HISTORIC MITCHELL ST (the City renamed one stretch of it)."""
+        return [
+            key
+            for full in self._longer.get(name, [])
+            for key in self.names[full]
+            if (not direction or key[0] == direction) and (not street_type or key[2] == street_type)
+        ]
 
     # -- positions ---------------------------------------------------------------------------
 

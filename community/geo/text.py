@@ -1,9 +1,8 @@
-"""A resident's message as tokens: upper-case ASCII words, with Spanish cues put in English.
+"""A resident's message as tokens: upper-case ASCII words, numbers as digits.
 
-Residents write "ppl selling drugs out the blue house 2847 n 35th st every nite" and "venden
-drogas en la esquina de la 16 y National". The geocoder reads both as one token stream:
-accents dropped, HTML removed, Spanish place words mapped to their English role
-("esquina" -> CORNER, "y" -> AND, "cuadra" -> BLOCK), filler words dropped.
+Residents write "ppl selling drugs out the blue house 2847 n 35th st every nite": accents
+dropped, HTML removed, numbers as voice-to-text spells them made digits. Spanish place words are
+put in English roles by community.geo.spanish.
 """
 
 from __future__ import annotations
@@ -16,63 +15,6 @@ MAX_MESSAGE_CHARS = 20_000  # longer messages are cut (time bound); texts and fo
 
 _TOKEN = re.compile(r"[A-Z0-9]+|[&@/]|[,;:!?()\[\]<>\"\n]|\.")
 _BOUNDARY = set(',;:!?()[]<>"\n')
-
-# Words that mark a message as Spanish (two or more: "venden drogas en la esquina ...").
-SPANISH_CUES = frozenset(
-    [
-        "Y",
-        "LA",
-        "EL",
-        "DE",
-        "DEL",
-        "EN",
-        "CALLE",
-        "ESQUINA",
-        "CERCA",
-        "VENDEN",
-        "HAY",
-        "CASA",
-        "DROGAS",
-        "DISPAROS",
-        "CUADRA",
-        "ENTRE",
-        "NOCHE",
-        "POR",
-        "FAVOR",
-        "QUE",
-        "LOS",
-        "LAS",
-        "ESTA",
-        "ESTAN",
-        "CARROS",
-        "BASURA",
-        "CALLEJON",
-        "FRENTE",
-        "DETRAS",
-        "ESCUELA",
-        "PARQUE",
-        "AVENIDA",
-        "TODAS",
-        "NOCHES",
-        "GENTE",
-        "PELEAS",
-        "TIRARON",
-        "CON",
-        "DEL",
-        "PARQUE",
-    ]
-)
-# Spanish place words -> the English word the parser knows.
-SPANISH_WORDS = {
-    "Y": "AND", "CON": "AND", "ESQUINA": "CORNER", "ESQ": "CORNER", "CERCA": "NEAR",
-    "JUNTO": "NEAR", "FRENTE": "NEAR", "ENFRENTE": "NEAR", "DETRAS": "BEHIND",
-    "ATRAS": "BEHIND", "ENTRE": "BETWEEN", "CUADRA": "BLOCK", "ESCUELA": "SCHOOL",
-    "PARQUE": "PARK", "NORTE": "N", "SUR": "S", "OESTE": "W", "AVENIDA": "AVENIDA",
-}  # fmt: skip
-# Words that carry no place in Spanish messages; dropped only when the message is Spanish.
-SPANISH_FILLER = frozenset(
-    ["DE", "DEL", "LA", "EL", "LOS", "LAS", "EN", "AL", "A", "CALLE", "NUMERO", "NO"]
-)
 
 
 @dataclass(frozen=True)
@@ -111,82 +53,6 @@ def tokenize(text: str) -> list[Token]:
     return [Token(w, s) for w, s in zip(words, stops, strict=True)]
 
 
-def is_spanish(tokens: list[Token]) -> bool:
-    return sum(1 for t in tokens if t.text in SPANISH_CUES) >= 2
-
-
-# Spanish words that come before the name they describe: "avenida National" -> "National AVE",
-# "parque Washington" -> "Washington PARK", "escuela Hamilton" -> "Hamilton SCHOOL".
-SPANISH_PREFIX_TYPES = {"AVENIDA": "AVE", "BULEVAR": "BLVD", "PARQUE": "PARK", "ESCUELA": "SCHOOL"}
-
-
-def englishify(tokens: list[Token]) -> list[Token]:
-    """Spanish place words in English roles and English order."""
-    if not is_spanish(tokens):
-        return tokens
-    out: list[Token] = []
-    pending_type: str | None = None
-    for token in spanish_numbers(tokens):
-        if token.text in SPANISH_PREFIX_TYPES:
-            pending_type = SPANISH_PREFIX_TYPES[token.text]
-            continue
-        word = SPANISH_WORDS.get(token.text, token.text)
-        if word in SPANISH_FILLER:
-            if token.stop and out:
-                out[-1] = Token(out[-1].text, True)
-            continue
-        out.append(Token(word, token.stop and pending_type is None))
-        if pending_type and word.isalpha() and word not in SPANISH_WORDS.values():
-            out.append(Token(pending_type, token.stop))
-            pending_type = None
-    return out
-
-
-SPANISH_UNITS = {
-    "UNO": 1, "UNA": 1, "DOS": 2, "TRES": 3, "CUATRO": 4, "CINCO": 5, "SEIS": 6, "SIETE": 7,
-    "OCHO": 8, "NUEVE": 9,
-}  # fmt: skip
-SPANISH_TEENS = {
-    "DIEZ": 10, "ONCE": 11, "DOCE": 12, "TRECE": 13, "CATORCE": 14, "QUINCE": 15,
-    "DIECISEIS": 16, "DIECISIETE": 17, "DIECIOCHO": 18, "DIECINUEVE": 19, "VEINTE": 20,
-    "VEINTIUNO": 21, "VEINTIUNA": 21, "VEINTIDOS": 22, "VEINTITRES": 23, "VEINTICUATRO": 24,
-    "VEINTICINCO": 25, "VEINTISEIS": 26, "VEINTISIETE": 27, "VEINTIOCHO": 28,
-    "VEINTINUEVE": 29,
-}  # fmt: skip
-SPANISH_TENS = {
-    "TREINTA": 30, "CUARENTA": 40, "CINCUENTA": 50, "SESENTA": 60, "SETENTA": 70,
-    "OCHENTA": 80, "NOVENTA": 90,
-}  # fmt: skip
-STREET_CONTEXT_ES = frozenset({"LA", "CALLE", "Y", "CON", "ESQUINA", "DE"})
-
-
-def spanish_numbers(tokens: list[Token]) -> list[Token]:
-    """ "la trece" -> 13, "treinta y cinco" -> 35; a lone "dos" only after "la"/"calle"."""
-    out: list[Token] = []
-    i = 0
-    while i < len(tokens):
-        word = tokens[i].text
-        value, used = None, 1
-        if word in SPANISH_TENS:
-            value = SPANISH_TENS[word]
-            if (
-                i + 2 < len(tokens)
-                and tokens[i + 1].text == "Y"
-                and tokens[i + 2].text in SPANISH_UNITS
-            ):
-                value, used = value + SPANISH_UNITS[tokens[i + 2].text], 3
-        elif word in SPANISH_TEENS:
-            value = SPANISH_TEENS[word]
-        elif word in SPANISH_UNITS and i > 0 and tokens[i - 1].text in STREET_CONTEXT_ES:
-            value = SPANISH_UNITS[word]
-        if value is None:
-            out.append(tokens[i])
-        else:
-            out.append(Token(str(value), tokens[i + used - 1].stop))
-        i += used
-    return out
-
-
 ABBREVIATIONS = {
     "BTWN": "BETWEEN", "BTW": "BETWEEN", "BETW": "BETWEEN", "BTWEEN": "BETWEEN",
     "NR": "NEAR", "CNR": "CORNER", "CRNR": "CORNER", "INTERSECTION": "CORNER",
@@ -215,6 +81,9 @@ ORDINAL_TENS = {
     "TWENTIETH": 20, "THIRTIETH": 30, "FORTIETH": 40, "FIFTIETH": 50, "SIXTIETH": 60,
     "SEVENTIETH": 70, "EIGHTIETH": 80, "NINETIETH": 90,
 }  # fmt: skip
+
+
+_HUNDREDS = re.compile(r"([1-9][0-9]?)(ST|ND|RD|TH)?")
 
 
 def _suffix(number: int) -> str:
@@ -246,13 +115,8 @@ def spell_numbers(tokens: list[Token]) -> list[Token]:
             value, ordinal = ORDINAL_TEENS.get(word) or ORDINAL_TENS[word], True
         elif word in ORDINAL_UNITS and i + 1 < len(tokens) and tokens[i + 1].text in STREET_WORDS:
             value, ordinal = ORDINAL_UNITS[word], True  # "first street", "third ave"
-        elif (
-            word.isdigit()
-            and len(word) <= 2
-            and i + 1 < len(tokens)
-            and tokens[i + 1].text == "HUNDRED"
-        ):
-            value = int(word)  # "24 hundred block" -> 2400
+        elif _HUNDREDS.fullmatch(word) and i + 1 < len(tokens) and tokens[i + 1].text == "HUNDRED":
+            value = int(_HUNDREDS.fullmatch(word).group(1))  # "24 hundred", "37th hundred" -> 2400
         if value is None:
             out.append(Token(ABBREVIATIONS.get(word, word), tokens[i].stop))
             i += 1
@@ -280,8 +144,3 @@ def _between_slash(tokens: list[Token]) -> list[Token]:
             out.append(tokens[i])
             i += 1
     return out
-
-
-def message_tokens(text: str) -> list[Token]:
-    """The tokens the geocoder parses."""
-    return englishify(spell_numbers(tokenize(text)))
