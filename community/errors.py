@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -14,16 +16,18 @@ from community.extensions import db
 log = logging.getLogger(__name__)
 MAX_ID = 2**63 - 1  # SQLite's INTEGER; a larger <int:...> in a URL cannot name a row
 
+# In the visitor's language (community/translations): the page's heading for each code.
 FRIENDLY = {
-    400: "We could not understand that request.",
-    403: "You do not have access to this page.",
-    404: "We could not find that page.",
-    405: "That action is not allowed here.",
-    413: "That upload is too large.",
-    429: "Too many requests. Please wait a minute and try again.",
-    500: "Something went wrong on our side. Your report was not lost; please try again.",
-    503: "We are restarting and could not save this. Please send it again in a minute.",
+    400: _l("We could not understand that request."),
+    403: _l("You do not have access to this page."),
+    404: _l("We could not find that page."),
+    405: _l("That action is not allowed here."),
+    413: _l("That upload is too large."),
+    429: _l("Too many requests. Please wait a minute and try again."),
+    500: _l("Something went wrong on our side. Your report was not lost; please try again."),
+    503: _l("We are restarting and could not save this. Please send it again in a minute."),
 }
+CSRF_EXPIRED = _l("This form expired or came from another site. Reload the page and try again.")
 RETRY_AFTER_S = 30
 
 
@@ -33,10 +37,15 @@ def _wants_json() -> bool:
 
 
 def _respond(code: int, description: str | None):
-    message = description or FRIENDLY.get(code, "Error")
+    title = str(FRIENDLY.get(code, _l("Something went wrong.")))
+    # A view's own explanation, translated when the catalogue knows it.
+    detail = gettext(str(description)) if description else None
     if _wants_json():
-        return jsonify(error=message, status=code), code
-    return render_template("errors/error.html", code=code, message=message), code
+        return jsonify(error=detail or title, status=code), code
+    page = render_template(
+        "errors/error.html", code=code, title=title, detail=detail if detail != title else None
+    )
+    return page, code
 
 
 def _http_error(error: HTTPException):
@@ -47,9 +56,7 @@ def _http_error(error: HTTPException):
 
 
 def _csrf_error(error: CSRFError):
-    return _respond(
-        400, "This form expired or came from another site. Reload the page and try again."
-    )
+    return _respond(400, str(CSRF_EXPIRED))
 
 
 def _unexpected(error: Exception):

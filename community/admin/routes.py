@@ -19,6 +19,7 @@ from community.extensions import db
 from community.models import Category, Role, RoutingRule, User
 from community.routing.rules import RuleError, all_rules, save_rule
 from community.staff.pages import active_agencies
+from community.urls import absolute_url
 
 bp = Blueprint("admin", __name__)
 
@@ -72,7 +73,7 @@ def invite():
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
-            link = url_for("auth.accept_invite", token=token, _external=True)
+            link = absolute_url("auth.accept_invite", token=token)
             flash(f"Invitation made for {user.email}. Send them this link; it works once.")
             return _users_page(_fresh_invite_form(), 201, link)
     return _users_page(form, 400)
@@ -120,7 +121,7 @@ def _account_change(user_id: int, change, message: str):
         return redirect(url_for("admin.user", user_id=account.id)), 303
     flash(message.format(email=account.email))
     if isinstance(result, str):  # a new invitation link, shown once
-        link = url_for("auth.accept_invite", token=result, _external=True)
+        link = absolute_url("auth.accept_invite", token=result)
         page = render_template(
             "admin/user.html",
             account=account,
@@ -154,6 +155,20 @@ def enable_user(user_id: int):
     return _account_change(
         user_id, lambda u: accounts.set_active(u, current_user, True), "{email} is enabled."
     )
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@roles_required(Role.ADMIN)
+def unlock_user(user_id: int):
+    """Lift every sign-in pause on the account (after too many wrong passwords anywhere)."""
+    return _account_change(
+        user_id, accounts.lift_sign_in_pauses, "{email} can sign in again from every device."
+    )
+
+
+@bp.context_processor
+def _sign_in_pauses() -> dict:
+    return {"sign_in_pauses": accounts.sign_in_pauses}
 
 
 @bp.route("/users/<int:user_id>/reinvite", methods=["POST"])

@@ -1,19 +1,21 @@
-"""Staff accounts: sign-in with lock-out, invitations, disabling, logout everywhere."""
+"""Staff accounts: sign-in with throttling, invitations, disabling, logout everywhere."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import generate_password_hash
 
 from community.auth.passwords import password_problem, verify
 from community.extensions import db
-from community.models import Agency, Role, User, utcnow
+from community.models import Agency, Role, SignInThrottle, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -25,55 +27,101 @@ class AccountError(ValueError):
 @dataclass
 class SignIn:
     user: User | None
-    error: str | None = None
+    error: object = None  # a message in the visitor's language (a lazy string)
 
 
-WRONG = "Wrong e-mail or password."
-
-
-def _locked_message(until: datetime) -> str:
-    minutes = max(1, int((until - utcnow()).total_seconds() // 60) + 1)
-    return (
-        "This account is locked after too many failed sign-ins. "
-        f"Try again in {minutes} minute{'s' if minutes != 1 else ''}, or ask an admin."
-    )
+# One answer for every failure (unknown e-mail, wrong password, disabled account, too many
+# tries from here): it never tells whether an address has an account or is being guessed.
+WRONG = _l(
+    "Wrong e-mail or password. After several wrong tries, sign-in from this device pauses "
+    "for a few minutes; an admin can lift the pause."
+)
 
 
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(db.select(User).filter_by(email=email.strip().lower()))
 
 
-def authenticate(email: str, password: str) -> SignIn:
-    """Check the password (always hashing, even for unknown e-mails); count failures."""
+def _keyed_hash(*parts: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    return hmac.new(key, "\0".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def account_hash(email: str) -> str:
+    """The throttle's name for an e-mail (never stored in clear for unknown addresses)."""
+    return _keyed_hash("account", email.strip().lower())
+
+
+def _throttle(email: str, address: str) -> SignInThrottle | None:
+    pair = _keyed_hash("pair", email.strip().lower(), address)
+    return db.session.get(SignInThrottle, pair)
+
+
+def authenticate(email: str, password: str, address: str = "") -> SignIn:
+    """Check the password (always hashing, even for unknown e-mails); throttle per e-mail and
+    client address, so a guesser elsewhere never locks the owner out."""
+    now = utcnow()
     user = find_by_email(email)
     usable = user if user is not None and user.active else None
-    locked = usable is not None and usable.locked_until and usable.locked_until > utcnow()
-    correct = verify(usable, password)  # hashed even when locked: the same time either way
-    if usable is None:
+    throttle = _throttle(email, address)
+    blocked = throttle is not None and throttle.blocked_until and throttle.blocked_until > now
+    correct = verify(usable, password)  # hashed even when blocked: the same time either way
+    if usable is None or blocked or not correct:
+        if not blocked:
+            _count_failure(email, address, now)
         return SignIn(None, WRONG)
-    if locked:
-        return SignIn(None, _locked_message(usable.locked_until))
-    if not correct:
-        _count_failure(usable)
-        return SignIn(None, WRONG)
-    usable.failed_logins = 0
-    usable.locked_until = None
-    usable.last_login_at = utcnow()
+    if throttle is not None:
+        db.session.delete(throttle)
+    usable.last_login_at = now
     db.session.commit()
     return SignIn(usable)
 
 
-def _count_failure(user: User) -> None:
+def _count_failure(email: str, address: str, now: datetime) -> None:
+    config = current_app.config
+    window = timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+    pair = _keyed_hash("pair", email.strip().lower(), address)
+    throttle = db.session.get(SignInThrottle, pair)
+    if throttle is None or throttle.first_failed_at < now - window:
+        # A fresh count: failures older than the lock-out window are forgotten.
+        if throttle is not None:
+            db.session.delete(throttle)
+            db.session.flush()
+        throttle = SignInThrottle(
+            pair_hash=pair, account_hash=account_hash(email), failures=0, first_failed_at=now
+        )
+        db.session.add(throttle)
+        db.session.flush()
     # One UPDATE, so failures from parallel requests are all counted.
     db.session.execute(
-        db.update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+        db.update(SignInThrottle)
+        .where(SignInThrottle.pair_hash == pair)
+        .values(failures=SignInThrottle.failures + 1)
     )
-    db.session.refresh(user)
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
-        user.locked_until = utcnow() + timedelta(minutes=minutes)
-        user.failed_logins = 0
-        log.warning("staff account %s locked for %s minutes", user.id, minutes)
+    db.session.refresh(throttle)
+    if throttle.failures >= config["LOGIN_MAX_FAILURES"]:
+        throttle.blocked_until = now + window
+        log.warning("sign-in paused for one e-mail and address for %s", window)
+    db.session.commit()
+
+
+def sign_in_pauses(user: User) -> int:
+    """How many addresses are paused from signing in as this user now."""
+    return db.session.scalar(
+        db.select(db.func.count())
+        .select_from(SignInThrottle)
+        .where(
+            SignInThrottle.account_hash == account_hash(user.email),
+            SignInThrottle.blocked_until > utcnow(),
+        )
+    )
+
+
+def lift_sign_in_pauses(user: User) -> None:
+    """An admin's unlock: every failure count for this e-mail, from any address, is cleared."""
+    db.session.execute(
+        db.delete(SignInThrottle).where(SignInThrottle.account_hash == account_hash(user.email))
+    )
     db.session.commit()
 
 
@@ -144,8 +192,6 @@ def accept_invite(token: str, password: str) -> User:
     set_password(user, password)
     user.invite_token_hash = None
     user.invite_expires_at = None
-    user.failed_logins = 0
-    user.locked_until = None
     db.session.commit()
     return user
 
@@ -185,9 +231,6 @@ def set_active(user: User, actor: User, active: bool) -> None:
         raise AccountError("You cannot disable your own account.")
     user.active = active
     user.end_sessions()
-    if active:
-        user.failed_logins = 0
-        user.locked_until = None
     db.session.commit()
 
 

@@ -15,10 +15,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 
 from community.auth import accounts
 from community.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm, SetPasswordForm
+from community.auth.session import end_session, start_session
 from community.extensions import limiter
 
 bp = Blueprint("auth", __name__)
@@ -55,9 +56,11 @@ def login():
     form = LoginForm()
     if form.is_submitted():
         if form.validate():
-            result = accounts.authenticate(form.email.data, form.password.data)
+            result = accounts.authenticate(
+                form.email.data, form.password.data, request.remote_addr or ""
+            )
             if result.user is not None:
-                login_user(result.user)
+                start_session(result.user)
                 return redirect(_safe_next(request.args.get("next")))
             form.password.errors.append(result.error)
         return render_template("auth/login.html", form=form), 400
@@ -66,7 +69,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    end_session()
     flash("Signed out.")
     return redirect(url_for("public.home"))
 
@@ -89,7 +92,9 @@ def change_password():
         except accounts.AccountError as error:
             form.form_errors.append(str(error))
         else:
-            login_user(current_user)  # this browser stays signed in with the new token
+            # This browser stays signed in with the new token. The user itself, not the
+            # current_user proxy: Flask-Login keeps what it is given as the current user.
+            login_user(current_user._get_current_object())
             flash("Password changed. Every other browser is signed out.")
             return redirect(url_for("auth.account"))
     page = render_template("auth/account.html", password_form=form, everywhere_form=ConfirmForm())
@@ -102,7 +107,7 @@ def logout_everywhere():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     accounts.logout_everywhere(current_user)
-    logout_user()
+    end_session()
     flash("Signed out on every device.")
     return redirect(url_for("public.home"))
 
@@ -123,7 +128,7 @@ def accept_invite(token: str):
         except accounts.AccountError as error:
             form.password.errors.append(str(error).removeprefix("Password: "))
         else:
-            logout_user()
+            end_session()
             flash("Your password is set. Sign in with it now.")
             return redirect(url_for("auth.login"))
     code = 400 if form.is_submitted() else 200

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from community.extensions import db
 from community.filters import city_midnight
 from community.models import Area, AreaKind, Category, ConcernStatus, HotspotStatus
+from community.params import day
 
 # Group names accepted besides single statuses.
 CONCERN_GROUPS = {
@@ -81,15 +82,7 @@ class ExportFilter:
 
 
 def _day(args: Mapping[str, str], name: str) -> date | None:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ExportFilterError(
-            f"{name} must be a date like 2026-01-31, got {raw[:40]!r}."
-        ) from None
+    return day(args.get(name), name, error=ExportFilterError)
 
 
 def _small_number(raw: str) -> bool:

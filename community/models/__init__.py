@@ -29,6 +29,7 @@ from community.models.repeat_location import RepeatLocation
 from community.models.report import MeetingReport, ReportBatch, ReportBatchStatus
 from community.models.resident import Resident
 from community.models.routing import RoutingRule, routing_rule_partner
+from community.models.staff_session import SignInThrottle, StaffSession
 from community.models.user import Role, User
 
 __all__ = [
@@ -69,6 +70,8 @@ __all__ = [
     "ResolutionOutcome",
     "Role",
     "RoutingRule",
+    "SignInThrottle",
+    "StaffSession",
     "User",
     "routing_rule_partner",
     "utcnow",

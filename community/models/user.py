@@ -41,8 +41,6 @@ class User(UserMixin, Base):
     # Part of the signed session: a new token ends every session (logout everywhere, disable,
     # password or role change), since the user loader refuses a session with the old one.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # An invitation: only the SHA-256 of the one-time token is kept.
     invite_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     invite_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,10 +6,9 @@ an Open311Error rendered in the specification's error format with its HTTP statu
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, request, url_for
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -84,7 +83,9 @@ def _unexpected(error: Exception):
 
 def discovery(fmt: str):
     """The discovery document: where the API is and what it speaks."""
-    base = request.url_root.rstrip("/") + "/open311/v2"
+    # Never from the request's Host header, which the client chooses: the configured address.
+    public = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    base = public + url_for("open311.api.services", fmt="json").rsplit("/", 1)[0]
     document = {
         "changeset": "2026-11-28T00:00:00Z",
         "contact": current_app.config.get("OPEN311_CONTACT") or "",
@@ -121,11 +122,9 @@ def _post_limit() -> str:
     return current_app.config["OPEN311_POST_LIMIT"]
 
 
-def _key_or_address() -> str:
-    """Rate limits count per API key (hashed), or per address for keyless attempts."""
-    token = request.form.get("api_key")
-    if token:
-        return "key:" + hashlib.sha256(token.encode("utf-8")).hexdigest()
+def _client_address() -> str:
+    """POST limits count per client address: a client inventing a new api_key on every
+    request (each one wrong) must be limited all the same."""
     return "addr:" + (request.remote_addr or "")
 
 
@@ -136,7 +135,7 @@ def requests_list(fmt: str):
 
 
 @api.route(f"/requests.{FMT}", methods=["POST"])
-@limiter.limit(_post_limit, key_func=_key_or_address)
+@limiter.limit(_post_limit, key_func=_client_address)
 def requests_create(fmt: str):
     key = check_key(request.form.get("api_key"))
     created = submit.create_request(

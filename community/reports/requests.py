@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from community.params import day
 from community.reports.areas import AreaError, AreaSelection, select_areas
 from community.reports.i18n import LANGUAGES
 from community.reports.service import Period, PeriodError, resolve_period
@@ -26,16 +27,15 @@ class ReportRequest:
 
 
 def parse_day(value: str | None, what: str) -> date | None:
-    """A YYYY-MM-DD date, or None when blank."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        raise ReportInputError(
-            f"The {what} date must look like 2026-10-01, not {value[:40]!r}."
-        ) from None
+    """A YYYY-MM-DD date from 1900 to 2999, or None when blank."""
+
+    def problem(_detail: str) -> ReportInputError:
+        shown = (value or "").strip()[:40]
+        return ReportInputError(
+            f"The {what} date must look like 2026-10-01 (from 1900 to 2999), not {shown!r}."
+        )
+
+    return day(value, what, error=problem)
 
 
 def area_names(values: Iterable[str]) -> list[str]:

@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from community.extensions import db
 from community.filters import city_midnight, city_zone
 from community.models import Agency, Area, Category, HotspotStatus
+from community.params import day, whole_number
 from community.workflow.states import HOTSPOT_ACTIVE
 
 DEFAULT_DAYS = 90  # the default date range: the last quarter
@@ -130,26 +131,12 @@ def parse_bbox(args: MultiDict) -> Bbox | None:
 
 def parse_zoom(args: MultiDict, default: int = 12) -> int:
     """The map's zoom level (0..22)."""
-    raw = args.get("zoom", "").strip()
-    if not raw:
-        return default
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 2) or int(raw) > MAX_ZOOM:
-        raise FilterError(f"zoom: a whole number from 0 to {MAX_ZOOM}.")
-    return int(raw)
+    zoom = whole_number(args.get("zoom"), "zoom", 0, MAX_ZOOM, error=FilterError)
+    return default if zoom is None else zoom
 
 
 def _date(args: MultiDict, name: str) -> date | None:
-    raw = args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw[:10]) if len(raw) == 10 else _bad_date(name, raw)
-    except ValueError:
-        return _bad_date(name, raw)
-
-
-def _bad_date(name: str, raw: str) -> date:
-    raise FilterError(f"{name}: {raw[:40]!r} is not a date; use YYYY-MM-DD, e.g. 2026-01-31.")
+    return day(args.get(name), name, error=FilterError)
 
 
 def _category_ids(codes: tuple[str, ...]) -> tuple[int, ...]:

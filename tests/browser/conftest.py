@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_HOSTS = {"127.0.0.1"}
+CSP_VIOLATION = "Content Security Policy"  # how Chromium's console names a refusal
 
 
 def chromium_path() -> str:
@@ -68,8 +69,10 @@ def live_server(live_app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    live_app.config["PUBLIC_BASE_URL"] = url  # as deployed: links the app hands out point here
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield url
     finally:
         server.shutdown()
         server.server_close()
@@ -103,6 +106,33 @@ def browser(request: pytest.FixtureRequest) -> Browser:
 
 
 _SHARED: dict[str, Browser] = {}
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every browser test fails when a page logs a Content-Security-Policy refusal.
+
+    Watches every page of every context a test opens (the `tab` fixture's and its own), so an
+    inline script or style that slips back into a template fails the test that shows it.
+    """
+    refused: list[str] = []
+    original = Browser.new_context
+
+    def watch(page: Page) -> None:
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error" and CSP_VIOLATION in message.text:
+                refused.append(f"{page.url}: {message.text}")
+
+        page.on("console", on_console)
+
+    def new_context(self: Browser, *args: object, **kwargs: object):
+        context = original(self, *args, **kwargs)
+        context.on("page", watch)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", new_context)
+    yield
+    assert refused == [], f"Content Security Policy violations: {refused}"
 
 
 @dataclass

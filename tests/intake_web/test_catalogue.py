@@ -14,8 +14,18 @@ CATALOGUE = ROOT / "community" / "translations" / "es" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 # The pages residents see, whose strings must always be in the catalogue.
 RESIDENT_SOURCES = [
-    ("templates", ["base.html", "_field.html", "intake/*.html", "status/*.html", "public/*.html"]),
-    ("community", ["intake/*.py", "status/*.py", "basemap/*.py"]),
+    (
+        "templates",
+        [
+            "base.html",
+            "_field.html",
+            "errors/*.html",
+            "intake/*.html",
+            "status/*.html",
+            "public/*.html",
+        ],
+    ),
+    ("community", ["intake/*.py", "status/*.py", "basemap/*.py", "errors.py"]),
 ]
 
 

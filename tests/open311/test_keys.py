@@ -71,7 +71,7 @@ def test_the_cli_prints_a_new_key_once(app: Flask) -> None:
     assert check_key(token).name == "City 311 CRM"
 
 
-def test_posts_are_rate_limited_per_key(sqlite_template: Path, tmp_path: Path) -> None:
+def test_posts_are_rate_limited_per_client_address(sqlite_template: Path, tmp_path: Path) -> None:
     for application in fresh_app(
         sqlite_template, tmp_path, RATELIMIT_ENABLED=True, OPEN311_POST_LIMIT="2 per minute"
     ):
@@ -82,11 +82,32 @@ def test_posts_are_rate_limited_per_key(sqlite_template: Path, tmp_path: Path) -
         assert codes == [400, 400, 429]
         limited = client.post("/open311/v2/requests.xml", data=data)
         assert limited.status_code == 429 and b"<errors><error><code>429</code>" in limited.data
+        # Another key from the same address is limited all the same; another address is not.
         _, other = create_key("Quiet app")
-        assert (
-            client.post("/open311/v2/requests.json", data={**data, "api_key": other}).status_code
-            == 400
+        again = client.post("/open311/v2/requests.json", data={**data, "api_key": other})
+        assert again.status_code == 429
+        elsewhere = application.test_client().post(
+            "/open311/v2/requests.json",
+            data={**data, "api_key": other},
+            environ_base={"REMOTE_ADDR": "192.0.2.44"},
         )
+        assert elsewhere.status_code == 400
+
+
+def test_a_new_wrong_key_on_every_post_is_still_limited(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    for application in fresh_app(
+        sqlite_template, tmp_path, RATELIMIT_ENABLED=True, OPEN311_POST_LIMIT="3 per minute"
+    ):
+        client = application.test_client()
+        codes = [
+            client.post(
+                "/open311/v2/requests.json", data={"api_key": f"guess-{n}", "service_code": "x"}
+            ).status_code
+            for n in range(5)
+        ]
+        assert codes == [403, 403, 403, 429, 429]
 
 
 def test_api_posts_need_no_csrf_token_but_key_pages_do(csrf_app: Flask, users) -> None:

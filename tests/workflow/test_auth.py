@@ -1,8 +1,9 @@
-"""Staff accounts: hashing, constant-time sign-in, lock-out, rate limit, logout everywhere,
+"""Staff accounts: hashing, constant-time sign-in, throttling, rate limit, logout everywhere,
 invitations, disabling, cookies and CSRF on every form."""
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Iterator
@@ -15,13 +16,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from community import create_app
+from community.auth.accounts import WRONG
 from community.extensions import db
-from community.models import Role, User, utcnow
+from community.models import Role, SignInThrottle, User, utcnow
 from tests.conftest import fresh_app, sign_in
 from tests.factories import agency
 
-LOCKED = "This account is locked after too many failed sign-ins."
-LINK = re.compile(r'value="(http://localhost/invite/[A-Za-z0-9_-]+)"')
+LINK = re.compile(r'value="(http://localhost:5000/invite/[A-Za-z0-9_-]+)"')  # DEV_BASE_URL
 
 
 def _login(client: FlaskClient, email: str, password: str, **kwargs):
@@ -50,24 +51,51 @@ def test_an_unknown_email_takes_as_long_as_a_wrong_password(client, users) -> No
     assert known > 0.6 * unknown, (unknown, known)
 
 
-def test_an_account_locks_after_repeated_failures_then_unlocks(app, client, users) -> None:
+def test_wrong_passwords_pause_one_address_not_the_account(app, client, users) -> None:
+    """Guessing from one address pauses that address for that e-mail only: the owner signs
+    in from her own, and every failure reads the same (no hint that the account exists)."""
     limit = app.config["LOGIN_MAX_FAILURES"]
+    attacker = {"REMOTE_ADDR": "203.0.113.9"}
+    answers = set()
     for _ in range(limit):
-        page = _login(client, "d3@example.org", "guess").get_data(as_text=True)
-        assert "Wrong e-mail or password." in page
-    refused = _login(client, "d3@example.org", "agency_staff-pass")
+        page = _login(client, "d3@example.org", "guess", environ_base=attacker)
+        answers.add(_error_text(page))
+    refused = _login(client, "d3@example.org", "agency_staff-pass", environ_base=attacker)
     assert refused.status_code == 400
-    assert LOCKED in refused.get_data(as_text=True)
-    assert "Try again in 15 minutes" in refused.get_data(as_text=True)
-    # Other accounts are not affected.
-    sign_in(app.test_client(), "prosecutor@example.org", "prosecutor-pass")
-    # When the lock-out has passed, the right password works and the count starts again.
-    user = db.session.scalar(db.select(User).filter_by(email="d3@example.org"))
-    user.locked_until = utcnow() - timedelta(seconds=1)
+    answers.add(_error_text(refused))
+    for _ in range(limit + 1):  # an unknown e-mail, paused or not, answers the same
+        answers.add(_error_text(_login(client, "nobody@example.org", "x", environ_base=attacker)))
+    assert answers == {str(WRONG)}
+    assert "locked" not in refused.get_data(as_text=True).lower()
+    # The owner, elsewhere, is not locked out.
+    sign_in(app.test_client(), "d3@example.org", "agency_staff-pass")
+    # When the pause has passed, the right password works from the attacker's address too.
+    db.session.execute(db.update(SignInThrottle).values(blocked_until=utcnow() - timedelta(1)))
     db.session.commit()
-    sign_in(client, "d3@example.org", "agency_staff-pass")
-    db.session.refresh(user)
-    assert user.failed_logins == 0 and user.locked_until is None
+    ok = _login(app.test_client(), "d3@example.org", "agency_staff-pass", environ_base=attacker)
+    assert ok.status_code == 302
+
+
+def test_an_admin_lifts_a_sign_in_pause(app, users) -> None:
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    here = {"REMOTE_ADDR": "198.51.100.7"}
+    for _ in range(limit):
+        _login(app.test_client(), "viewer@example.org", "guess", environ_base=here)
+    admin = app.test_client()
+    sign_in(admin, "admin@example.org", "admin-pass")
+    page = admin.get(f"/admin/users/{users['viewer'].id}").get_data(as_text=True)
+    assert "sign-in paused from 1 device" in page
+    assert admin.post(f"/admin/users/{users['viewer'].id}/unlock").status_code == 302
+    page = admin.get(f"/admin/users/{users['viewer'].id}").get_data(as_text=True)
+    assert "sign-in paused" not in page
+    ok = _login(app.test_client(), "viewer@example.org", "viewer-pass", environ_base=here)
+    assert ok.status_code == 302
+
+
+def _error_text(response) -> str:
+    match = re.search(r'class="error"[^>]*>([^<]+)<', response.get_data(as_text=True))
+    assert match, response.get_data(as_text=True)
+    return html.unescape(match.group(1)).strip()
 
 
 @pytest.fixture
@@ -160,7 +188,7 @@ def _invite(admin: FlaskClient, email: str, role: str = "agency_staff", agency_c
     )
     assert response.status_code == 201, response.get_data(as_text=True)
     page = response.get_data(as_text=True)
-    return LINK.search(page).group(1).removeprefix("http://localhost")
+    return LINK.search(page).group(1).removeprefix("http://localhost:5000")
 
 
 def test_an_invitation_sets_a_password_once(app, users) -> None:
@@ -267,3 +295,17 @@ def test_every_form_post_needs_the_csrf_token(csrf_app: Flask) -> None:
         assert response.status_code == 400, url
         assert "This form expired or came from another site" in response.get_data(as_text=True)
     assert client.get("/admin/users").status_code == 200  # still signed in: nothing happened
+
+
+def test_an_invitation_link_never_follows_the_request_host(app, client, users) -> None:
+    """Links the app hands out are on PUBLIC_BASE_URL, whatever Host the request claimed."""
+    app.config["PUBLIC_BASE_URL"] = "https://reports.example.org"
+    evil = "http://evil.example"  # every request of this client claims this Host
+    signed = client.post(
+        "/login", data={"email": "admin@example.org", "password": "admin-pass"}, base_url=evil
+    )
+    assert signed.status_code == 302
+    form = {"email": "new.person@example.org", "name": "New Person", "role": "viewer"}
+    html = client.post("/admin/users", data=form, base_url=evil).get_data(as_text=True)
+    assert "https://reports.example.org/invite/" in html
+    assert "evil.example" not in html

@@ -1,0 +1,1 @@
+"""Hardening that applies to every response: headers, cache rules, strict parameters."""
