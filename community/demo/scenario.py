@@ -23,7 +23,7 @@ Deterministic for a seed (and a `now`). Pure computation: numpy, pandas, scipy.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -147,6 +147,14 @@ MAX_PLACE_REPORTS = 60
 WINDOW_DAYS = 88.9  # reports fall inside the 90-day clustering window
 TIME_PROFILES = {"steady": 0.35, "rising": 0.30, "falling": 0.25, "flare": 0.10}
 SOURCES = {"sms": 0.55, "web": 0.40, "open311": 0.05}
+# Responses built into the history, so that "did it work?" has answers to show: places where
+# reports drop after the agency acts, places where nothing changes, and one place whose
+# reports move to the next block (displacement); the biggest places first.
+EFFECTS = ("moved", "drop", "none", "drop", "drop", "none", "drop", "none", "drop")
+EFFECT_MIN_REPORTS = 12  # smaller places could not show an effect either way
+EFFECT_AGES = (30.0, 50.0)  # days before now the agency acted: both windows of 4-7 weeks
+AFTER_SHARE = {"drop": 0.15, "none": 1.0, "moved": 0.15}  # the rate after, of the rate before
+MOVED_FT = (700, 1100)  # the next block: about 210-340 m from the place's address
 # When residents report, by local hour (evenings and nights most).
 HOUR_WEIGHTS = np.array([4, 3, 2, 1, 1, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 5, 6, 7, 8, 8, 8, 8, 7, 5])
 # Milwaukee's near south side (Clarke Square, Muskego Way, Lincoln Village, ...), where most
@@ -204,10 +212,20 @@ class Report:
 
 
 @dataclass(frozen=True)
+class PlannedResponse:
+    """A response built into the demo's history, with the effect its reports show."""
+
+    place: int  # index of the problem place
+    age_days: float  # how many days before now the agency first acted
+    effect: str  # one of EFFECTS
+
+
+@dataclass(frozen=True)
 class Scenario:
     reports: list[Report]  # oldest first
     reporters: list[Reporter]
     places: int
+    responses: list[PlannedResponse] = field(default_factory=list)
 
 
 def incidents(path: str | Path, lon: str, lat: str) -> pd.DataFrame:
@@ -233,6 +251,7 @@ def build(
     addresses = _addresses(frame)
     reporters = _reporters(count, rng)
     places = _places(addresses, count, rng)
+    responses = _plant_responses(places, addresses, np.random.default_rng([seed, 17]))
     background = _background(frame, addresses, count - len(places["address"]), places, rng)
     drafts = {key: [*places[key], *background[key]] for key in places}
     drafts["reported_at"] = _moments(np.array(drafts["age"]), now, ZoneInfo(timezone), rng)
@@ -264,7 +283,7 @@ def build(
             )
         )
     reports.sort(key=lambda r: r.reported_at)
-    return Scenario(reports, reporters, int(max(drafts["place"], default=-1)) + 1)
+    return Scenario(reports, reporters, int(max(drafts["place"], default=-1)) + 1, responses)
 
 
 def _words(template: str, typed: str, language: str, by_text: bool) -> str:
@@ -360,6 +379,66 @@ def _places(addresses: pd.DataFrame, count: int, rng: np.random.Generator) -> di
         out["place"].extend([index] * size)
         out["kind"].extend([kind_name] * size)
     return out
+
+
+def _plant_responses(
+    places: dict[str, list], addresses: pd.DataFrame, rng: np.random.Generator
+) -> list[PlannedResponse]:
+    """Give the largest places a response with a known effect: their reports' ages are drawn
+    again around the response (fewer after it, or as many), and for a "moved" place most
+    reports after it come from an address one block away. Its own rng: the rest of the demo
+    is drawn as before."""
+    place = np.array(places["place"], dtype=int)
+    if not len(place):
+        return []
+    sizes = np.bincount(place)
+    big = [int(p) for p in np.argsort(-sizes, kind="stable") if sizes[p] >= EFFECT_MIN_REPORTS]
+    tree = cKDTree(addresses[["x", "y"]].to_numpy())
+    planned = []
+    # Every other big place where there are enough, so that the rest stay as drawn.
+    step = 2 if len(big) >= 2 * len(EFFECTS) else 1
+    for effect, chosen in zip(EFFECTS, big[::step], strict=False):
+        rows = np.flatnonzero(place == chosen)
+        age = float(rng.uniform(*EFFECT_AGES))
+        ages = _ages_around(len(rows), age, AFTER_SHARE[effect], rng)
+        for row, value in zip(rows.tolist(), ages.tolist(), strict=True):
+            places["age"][row] = value
+        if effect == "moved":
+            _move_after(places, rows, age, tree, rng)
+        planned.append(PlannedResponse(chosen, age, effect))
+    return planned
+
+
+def _ages_around(size: int, age: float, after_share: float, rng: np.random.Generator):
+    """Ages (days before now) at a constant rate before `age` and after_share of it since."""
+    before_days, after_days = WINDOW_DAYS - age, age
+    p_after = after_days * after_share / (after_days * after_share + before_days)
+    after = rng.random(size) < p_after
+    return np.where(after, rng.uniform(0.2, age, size), rng.uniform(age, WINDOW_DAYS, size))
+
+
+def _move_after(
+    places: dict[str, list], rows: np.ndarray, age: float, tree: cKDTree, rng: np.random.Generator
+) -> None:
+    """Displacement: after the response, what the place lost is reported from an address a
+    block away (the same neighbours, the same problem), added to the place's reports."""
+    anchor = int(np.bincount([places["address"][r] for r in rows]).argmax())
+    ring = sorted(
+        set(tree.query_ball_point(tree.data[anchor], MOVED_FT[1]))
+        - set(tree.query_ball_point(tree.data[anchor], MOVED_FT[0]))
+    )
+    if not ring:
+        return
+    target = ring[int(rng.integers(len(ring)))]
+    before = sum(1 for r in rows if places["age"][r] >= age)
+    lost = round(before / (WINDOW_DAYS - age) * age * (1 - AFTER_SHARE["moved"]))
+    first = int(rows[0])
+    for _ in range(lost):
+        places["address"].append(target)
+        places["category"].append(places["category"][int(rng.choice(rows))])
+        places["age"].append(float(rng.uniform(0.2, age)))
+        places["place"].append(places["place"][first])
+        places["kind"].append(places["kind"][first])
 
 
 def _anchors(addresses: pd.DataFrame, kinds: list[str], rng: np.random.Generator) -> np.ndarray:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from community.casenumber import ALPHABET
-from community.demo import scenario
+from community.demo import history, scenario
 from community.extensions import db
 from community.geo.citypkg import CityPackage
 from community.geo.place import Place
@@ -91,6 +91,13 @@ def seed_concerns(
     city: CityPackage, vault: PhoneVault, count: int, seed: int, now: datetime | None = None
 ) -> list[int]:
     """Insert `count` concerns over the last 90 days; returns their ids (not yet located)."""
+    return _seed_plan(city, vault, count, seed, now)[0]
+
+
+def _seed_plan(
+    city: CityPackage, vault: PhoneVault, count: int, seed: int, now: datetime | None = None
+) -> tuple[list[int], scenario.Scenario]:
+    """seed_concerns, with the scenario it drew (its planned responses are worked later)."""
     now = now or utcnow()
     spec = city.manifest["incidents"]
     frame = scenario.incidents(city.path / spec["file"], spec["lon"], spec["lat"])
@@ -128,7 +135,7 @@ def seed_concerns(
         for concern_id, row in zip(ids, rows, strict=True)
     )
     db.session.commit()
-    return ids
+    return ids, plan
 
 
 def _residents(vault: PhoneVault, reporters: list[scenario.Reporter]) -> list[int]:
@@ -415,9 +422,15 @@ class Worked:
     resolved: int = 0
 
 
-def work_some_hotspots(seed: int) -> Worked:
-    """Give the demo a history: the top hotspots owned by the agencies the routing rules
-    suggest, actions logged, the falling ones often resolved. All through the workflow."""
+def work_some_hotspots(
+    seed: int, planned: dict[int, scenario.PlannedResponse] | None = None
+) -> Worked:
+    """Give the demo a history over its 90 days: the top hotspots owned by the agencies the
+    routing rules suggest, days after their first reports; actions logged days later; the
+    falling ones often resolved weeks after. The scenario's planned responses come first, on
+    their planned days: most followed by fewer reports, some by no change, one by reports
+    next door. All through the workflow, each step stamped with its day (demo/history.py)."""
+    planned = planned or {}
     prosecutor = db.session.scalar(db.select(User).filter_by(role=Role.PROSECUTOR))
     agencies = {a.code: a for a in db.session.scalars(db.select(Agency))}
     ranked = db.session.scalars(
@@ -426,32 +439,56 @@ def work_some_hotspots(seed: int) -> Worked:
         .order_by(Hotspot.priority.desc(), Hotspot.id)
     ).all()
     done = Worked()
-    worked = ranked[: min(int(len(ranked) * WORKED_SHARE), WORKED_MAX)]
-    acted: list[tuple[Hotspot, str]] = []
+    cap = min(int(len(ranked) * WORKED_SHARE), WORKED_MAX)
+    first = [h for h in ranked if h.id in planned]
+    worked = first + [h for h in ranked if h.id not in planned][: max(cap - len(first), 0)]
+    timeline = history.Timeline(seed)
+    acted: list[tuple[Hotspot, str, datetime]] = []
     for rank, hotspot in enumerate(worked):
-        suggestion = suggest(hotspot)
-        if suggestion is not None:
-            confirm_suggestion(hotspot, prosecutor, suggestion)
-            lead = suggestion.lead
-        else:
-            lead = agencies["DA-CPU"]
-            assign(hotspot, lead, AssignmentRole.LEAD, prosecutor, "demo: no routing rule")
+        plan = planned.get(hotspot.id)
+        assigned_at = timeline.assigned(hotspot.first_reported_at, plan)
+        with history.happened_at(assigned_at):
+            suggestion = suggest(hotspot)
+            if suggestion is not None:
+                confirm_suggestion(hotspot, prosecutor, suggestion)
+                lead = suggestion.lead
+            else:
+                lead = agencies["DA-CPU"]
+                assign(hotspot, lead, AssignmentRole.LEAD, prosecutor, "demo: no routing rule")
         done.assigned += 1
-        if rank % 3 == 2:
+        if plan is None and rank % 3 == 2:
             continue  # assigned, nothing done yet
         kind = _agency_kind(lead)
         choices = FIRST_ACTIONS[kind]
         action, notes, public, outcome = choices[(rank + seed) % len(choices)]
-        log_action(hotspot, lead, action, prosecutor, notes, public, outcome=outcome)
+        acted_at = timeline.acted(assigned_at, plan)
+        with history.happened_at(acted_at):
+            log_action(
+                hotspot,
+                lead,
+                action,
+                prosecutor,
+                notes,
+                public,
+                occurred_at=acted_at,
+                outcome=outcome,
+            )
         done.actions += 1
-        acted.append((hotspot, kind))
-    # Resolved: about half of the worked places where reports are falling off (and one at
-    # least, so that even a small demo shows the whole cycle down to the residents' texts).
-    falling = [(h, k) for h, k in acted if h.recent_count < h.previous_count]
-    chosen = falling[::2] or acted[-1:]
-    for hotspot, kind in chosen:
+        acted.append((hotspot, kind, acted_at))
+    # Resolved: the planned places whose reports stopped (the displaced one too: it looked
+    # solved), about half of the other worked places where reports are falling off, and one
+    # at least, so that even a small demo shows the whole cycle down to the residents' texts.
+    stopped = [a for a in acted if a[0].id in planned and planned[a[0].id].effect != "none"]
+    falling = [
+        a for a in acted if a[0].id not in planned and a[0].recent_count < a[0].previous_count
+    ]
+    chosen = stopped + falling[::2] or acted[-1:]
+    for hotspot, kind, acted_at in chosen:
         reason, resolution = RESOLUTIONS[kind]
-        resolve(hotspot, prosecutor, reason, resolution)
+        resolved_at = timeline.resolved(acted_at)
+        with history.happened_at(resolved_at):
+            resolve(hotspot, prosecutor, reason, resolution)
+            hotspot.resolved_at = resolved_at
         done.resolved += 1
     db.session.commit()
     return done
@@ -475,7 +512,7 @@ def seed_demo(
     agencies = {a.code: a for a in db.session.scalars(db.select(Agency))}
     create_demo_users(agencies)
     clock = _Clock()
-    ids = seed_concerns(city, vault, count, seed)
+    ids, plan = _seed_plan(city, vault, count, seed)
     say(f"{len(ids)} concerns saved ({clock.lap()})")
     located = locate_concerns(ids)
     say(
@@ -484,7 +521,7 @@ def seed_demo(
     )
     result = recluster()
     say(f"re-clustered: {result.clusters} problem places ({clock.lap()})")
-    worked = work_some_hotspots(seed)
+    worked = work_some_hotspots(seed, history.planned_hotspots(ids, plan.reports, plan.responses))
     say(
         f"{worked.assigned} hotspots assigned, {worked.actions} with an action, "
         f"{worked.resolved} resolved ({clock.lap()})"

@@ -18,7 +18,7 @@ def _svg(width: int, height: int, title: str, body: str) -> Markup:
     # body is built here from numbers and escape()d labels only.
     return Markup(  # noqa: S704
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>{body}</svg>'
     )
 

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+)
+from flask_login import current_user
 
 from community.auth.session import roles_required
+from community.evaluation.csvfile import lines
+from community.evaluation.service import evaluate_since, hotspots_of_agency
 from community.extensions import limiter
 from community.metrics.charts import metrics_charts
 from community.metrics.public import public_summary
 from community.metrics.service import build_metrics
-from community.models import Role
+from community.models import Role, utcnow
+from community.params import whole_number
 
 bp = Blueprint("metrics", __name__)
 
@@ -32,18 +46,39 @@ def _helpers() -> dict:
 
 
 def _days() -> int:
-    raw = request.args.get("days", "90")
-    if not raw.isdigit() or int(raw) not in PERIODS:
+    days = whole_number(request.args.get("days", "90"), "days") or 90
+    if days not in PERIODS:
         abort(400, description="Choose a period of 30, 90, 180 or 365 days.")
-    return int(raw)
+    return days
 
 
 @bp.route("/")
 @roles_required(*STAFF)
 def staff():
-    metrics = build_metrics(_days())
+    # Agency staff are refused other agencies' hotspots: their repeat addresses too.
+    agency_only = None
+    if current_user.role == Role.AGENCY_STAFF:
+        agency_only = current_user.agency_id or -1  # no agency: no places, never all of them
+    metrics = build_metrics(_days(), places_of_agency=agency_only)
     return render_template(
         "metrics/staff.html", m=metrics, charts=metrics_charts(metrics), public=False
+    )
+
+
+@bp.route("/evaluations.csv")
+@roles_required(*STAFF)
+def evaluations_csv():
+    """Every response of the period evaluated, one CSV line each, streamed as made."""
+    now = utcnow()
+    found = evaluate_since(now - timedelta(days=_days()), now)
+    if current_user.role == Role.AGENCY_STAFF:
+        # Hotspot ids of other agencies' places are not theirs to see, as on the hotspot pages.
+        theirs = hotspots_of_agency(current_user.agency_id)
+        found = [e for e in found if e.response.hotspot_id in theirs]
+    return Response(
+        stream_with_context(lines(found)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=evaluations-{now:%Y-%m-%d}.csv"},
     )
 
 

@@ -14,6 +14,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from community.evaluation.service import evaluate_since_cached
+from community.evaluation.summary import EvaluationSummary, summarise
 from community.extensions import db
 from community.metrics import compute
 from community.metrics.compute import (
@@ -71,6 +73,8 @@ class Metrics:
     per_police_district: list[tuple[str, int]]
     repeats: list[RepeatLocation] = field(default_factory=list)
     repeat_rule: tuple[int, int] = (3, 30)
+    # Did it work: responses in the period evaluated before and after (community.evaluation).
+    evaluations: EvaluationSummary | None = None
 
 
 def _done_times() -> dict[int, datetime | None]:
@@ -161,13 +165,18 @@ def load_actions() -> list[ActionFacts]:
     ]
 
 
-def load_points(since: datetime) -> list[ConcernPoint]:
-    rows = db.session.execute(
-        sa.select(Concern.location_label, Concern.lat, Concern.lon, Concern.reported_at).where(
-            Concern.reported_at >= since, Concern.lat.is_not(None)
-        )
+def load_points(since: datetime, agency_id: int | None = None) -> list[ConcernPoint]:
+    """Located concerns since `since`; with agency_id only those of hotspots the agency is on
+    now (agency staff may see those places and no others)."""
+    query = sa.select(Concern.location_label, Concern.lat, Concern.lon, Concern.reported_at).where(
+        Concern.reported_at >= since, Concern.lat.is_not(None)
     )
-    return [ConcernPoint(*row) for row in rows]
+    if agency_id is not None:
+        theirs = sa.select(Assignment.hotspot_id).where(
+            Assignment.agency_id == agency_id, Assignment.ended_at.is_(None)
+        )
+        query = query.where(Concern.hotspot_id.in_(theirs))
+    return [ConcernPoint(*row) for row in db.session.execute(query)]
 
 
 def concerns_per_area(column: sa.Column, since: datetime) -> list[tuple[str, int]]:
@@ -206,8 +215,11 @@ def _rows(
     return sorted(rows, key=lambda r: (-r.backlog, -r.resolution.count, r.name))
 
 
-def build_metrics(days: int = 90, now: datetime | None = None) -> Metrics:
-    """The numbers for the `days` before `now` (backlogs and trends as of now)."""
+def build_metrics(
+    days: int = 90, now: datetime | None = None, places_of_agency: int | None = None
+) -> Metrics:
+    """The numbers for the `days` before `now` (backlogs and trends as of now); with
+    places_of_agency, the repeat addresses only of that agency's hotspots."""
     now = now or utcnow()
     since = now - timedelta(days=days)
     hotspots, leads, actions = load_hotspots(), load_leads(), load_actions()
@@ -262,6 +274,9 @@ def build_metrics(days: int = 90, now: datetime | None = None) -> Metrics:
         resolved_total=sum(1 for h in hotspots if h.resolved_at and h.resolved_at >= since),
         per_neighborhood=concerns_per_area(Concern.neighborhood_id, since),
         per_police_district=concerns_per_area(Concern.police_district_id, since),
-        repeats=compute.repeat_locations(load_points(since), repeat_count, repeat_days),
+        repeats=compute.repeat_locations(
+            load_points(since, places_of_agency), repeat_count, repeat_days
+        ),
         repeat_rule=(repeat_count, repeat_days),
+        evaluations=summarise(evaluate_since_cached(since, now), category_names),
     )

@@ -7,6 +7,7 @@ from flask import (
     Response,
     abort,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -30,6 +31,7 @@ from community.reports.batch import (
 from community.reports.build import file_name, make_report, report_pdf
 from community.reports.requests import ReportInputError, parse_day, read_request
 from community.reports.service import record_report
+from community.security.headers import standalone_document
 
 bp = Blueprint("reports", __name__)
 STAFF = (Role.ADMIN, Role.PROSECUTOR, Role.AGENCY_STAFF, Role.VIEWER)
@@ -92,7 +94,9 @@ def make():
     preview = form.get("action") == "preview"
     report = make_report(wanted.selection, wanted.period, wanted.language, preview=preview)
     if preview:
-        return report.html
+        # The printable page carries its own stylesheet (WeasyPrint fetches nothing): a policy
+        # for a standalone document, inline styles and no script at all.
+        return standalone_document(make_response(report.html))
     data = report_pdf(report)
     if _may_record():
         record_report(report.facts, user_id=current_user.id)

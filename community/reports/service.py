@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from babel.dates import format_date
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context
 from rapidfuzz import fuzz
 
 from community.extensions import db
@@ -32,8 +32,10 @@ from community.models import (
 )
 from community.redaction import public_text
 from community.reports.areas import AreaSelection
+from community.reports.evaluations import evaluation_rows
 from community.reports.i18n import gettext as _
 from community.reports.labels import action_kind_label, outcome_label, status_label
+from community.urls import absolute_url
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 731  # two years: a weekly chart of 105 bars still reads; 6,000 would not
@@ -134,6 +136,7 @@ class ReportFacts:
     by_category: list[tuple[str, int]] = field(default_factory=list)
     by_week: list[tuple[date, int]] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    evaluations: list = field(default_factory=list)  # reports.evaluations.EvaluationRow
     sms_number: str | None = None
     web_address: str | None = None
 
@@ -201,6 +204,7 @@ def gather(
     numbers = {row.id: row for row in facts.hotspots}
     facts.actions = _action_rows(period, numbers, language)
     facts.resolutions = _resolution_rows(period, numbers, language)
+    facts.evaluations = evaluation_rows(period, numbers, city_zone())
     facts.by_category = _by_category(concerns, categories, language)
     facts.by_week = _by_week(concerns, period)
     facts.quotes = _quotes(concerns, categories, language)
@@ -212,11 +216,8 @@ def web_address() -> str | None:
     configured = current_app.config.get("REPORT_WEB_ADDRESS")
     if configured:
         return configured
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + "/report"
-    if has_request_context():
-        return url_for("intake.report", _external=True)
+    if current_app.config.get("PUBLIC_BASE_URL") or has_request_context():
+        return absolute_url("intake.report")
     return None
 
 
