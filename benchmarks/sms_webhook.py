@@ -2,6 +2,7 @@
 
 Usage: PYTHONPATH=. python benchmarks/sms_webhook.py [--database sqlite|postgres]
                                                       [--requests 2000] [--senders 50]
+                                                      [--metrics [--rounds 2]]
 
 Two servers on free ports of 127.0.0.1, each `gunicorn --workers 2 --threads 4`:
 
@@ -20,7 +21,12 @@ with realistic bodies (addresses, intersections, STOP/START, Spanish) and a uniq
 MessageSid each. A short warm-up (each worker loads the city's caches on first use) is not
 measured. Throughput counts 200 answers over the wall time of the measured run.
 
-Targets: webhook throughput >= 1/3 of bare; webhook p99 < 250 ms at 50 concurrent senders.
+With --metrics the webhook also runs with Prometheus metrics on (OPS_METRICS_TOKEN, and a
+PROMETHEUS_MULTIPROC_DIR as under gunicorn in production), off and on taking turns --rounds
+times on the same database; each metrics round ends with a scrape of /ops/metrics.
+
+Targets: webhook throughput >= 1/3 of bare; webhook p99 < 250 ms at 50 concurrent senders;
+with --metrics, throughput with metrics on within 5% of off.
 """
 
 from __future__ import annotations
@@ -106,7 +112,15 @@ def free_port() -> int:
 
 def base_env() -> dict[str, str]:
     """The parent's environment without settings that would change what is measured."""
-    dropped = ("APP_ENV", "REDIS_URL", "DATABASE_URL", "PUBLIC_BASE_URL", "TRUSTED_PROXIES")
+    dropped = (
+        "APP_ENV",
+        "REDIS_URL",
+        "DATABASE_URL",
+        "PUBLIC_BASE_URL",
+        "TRUSTED_PROXIES",
+        "OPS_METRICS_TOKEN",
+        "PROMETHEUS_MULTIPROC_DIR",
+    )
     env = {k: v for k, v in os.environ.items() if k not in dropped and not k.startswith("TWILIO_")}
     env.update(PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1", FLASK_APP="wsgi.py")
     return env
@@ -187,10 +201,10 @@ def start_gunicorn(name: str, target: str, env: dict[str, str], tmp: Path) -> Se
         if process.poll() is not None:
             raise RuntimeError(f"{name} server exited:\n{server.log_tail()}")
         try:
-            requests.get(f"{server.url}/", timeout=2)
+            requests.get(f"{server.url}/healthz", timeout=5)
             return server
-        except requests.ConnectionError:
-            time.sleep(0.2)
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.2)  # not listening yet, or busy loading on a loaded machine
     server.stop()
     raise RuntimeError(f"{name} server did not answer in 60 s:\n{server.log_tail()}")
 
@@ -332,6 +346,42 @@ def count_inbound(database_url: str) -> int | None:
     return None
 
 
+METRICS_TOKEN = "bench-" + "m" * 32
+
+
+def metrics_env(tmp: Path, round_no: int) -> dict[str, str]:
+    """Metrics on, as under gunicorn in production: one fresh multiprocess folder."""
+    folder = tmp / f"prometheus-{round_no}"
+    folder.mkdir()
+    return {"OPS_METRICS_TOKEN": METRICS_TOKEN, "PROMETHEUS_MULTIPROC_DIR": str(folder)}
+
+
+def scraped_webhook_requests(server: Server) -> int:
+    """The webhook requests /ops/metrics counted, all workers together."""
+    response = requests.get(
+        f"{server.url}/ops/metrics",
+        headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
+        timeout=30,
+    )
+    total = 0.0
+    for line in response.text.splitlines():
+        if line.startswith("community_http_requests_total{") and "sms.inbound" in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return int(total)
+
+
+def combined(name: str, rounds: list[Result]) -> Result:
+    """Several runs of one server as one: all latencies, summed counts and wall time."""
+    result = Result(name)
+    for r in rounds:
+        result.latencies.extend(r.latencies)
+        result.ok += r.ok
+        result.errors += r.errors
+        result.wall += r.wall
+        result.first_error = result.first_error or r.first_error
+    return result
+
+
 # -- main ------------------------------------------------------------------------------------
 
 
@@ -346,6 +396,13 @@ def main() -> None:
         help="REDIS_URL for the webhook's jobs, as deployed (default: TEST_REDIS_URL; "
         "unset: jobs run inline in the request, the embedded default)",
     )
+    parser.add_argument(
+        "--metrics",
+        action="store_true",
+        help="also run the webhook with Prometheus metrics on (OPS_METRICS_TOKEN and a "
+        "PROMETHEUS_MULTIPROC_DIR), alternating off/on --rounds times, and compare",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="off/on pairs with --metrics")
     args = parser.parse_args()
 
     token = secrets.token_hex(16)
@@ -369,14 +426,30 @@ def main() -> None:
                 jobs_env = {"REDIS_URL": args.redis} if args.redis else {}
                 print(f"jobs: {'RQ on ' + args.redis if args.redis else 'inline (no REDIS_URL)'}")
                 results = []
-                for name, target, extra in (
-                    ("webhook", "wsgi:app", {"TWILIO_AUTH_TOKEN": token, **jobs_env}),
-                    ("bare", "benchmarks.sms_webhook:bare_app()", {}),
-                ):
+                webhook_env = {"TWILIO_AUTH_TOKEN": token, **jobs_env}
+                runs = [("webhook", "wsgi:app", webhook_env)]
+                if args.metrics:
+                    # Off and on take turns, so a busy neighbour on the machine hurts both.
+                    runs = [
+                        run
+                        for i in range(args.rounds)
+                        for run in (
+                            ("webhook", "wsgi:app", webhook_env),
+                            ("metrics", "wsgi:app", {**webhook_env, **metrics_env(tmp, i)}),
+                        )
+                    ]
+                runs.append(("bare", "benchmarks.sms_webhook:bare_app()", {}))
+                for name, target, extra in runs:
                     server = start_gunicorn(name, target, {**env, **extra}, tmp)
                     servers.append(server)
                     warm_up(server, token, args.senders)
                     results.append(drive(server, token, args.requests, args.senders, seed=1))
+                    print(f"{name}: {results[-1].rps:.1f} req/s", flush=True)
+                    if name == "metrics":
+                        print(
+                            f"metrics round: {scraped_webhook_requests(server)} webhook "
+                            "requests counted by /ops/metrics across the workers"
+                        )
                     server.stop()
                     if results[-1].errors:
                         print(f"\n{name}: first error: {results[-1].first_error}")
@@ -386,7 +459,11 @@ def main() -> None:
                 for server in servers:
                     server.stop()
 
-    webhook, bare = results
+    if args.metrics:
+        off = combined("webhook", [r for r in results if r.name == "webhook"])
+        on = combined("metrics", [r for r in results if r.name == "metrics"])
+        results = [off, on, results[-1]]
+    webhook, bare = results[0], results[-1]
     print()
     header = f"{'server':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'sent':>6}"
     print(header)
@@ -408,6 +485,10 @@ def main() -> None:
         ),
         ("no errors (non-200) on either server", webhook.errors == 0 and bare.errors == 0),
     ]
+    if args.metrics:
+        change = results[1].rps / webhook.rps - 1 if webhook.rps else 0.0
+        print(f"metrics on vs off: throughput {change:+.1%} over {args.rounds} rounds each")
+        checks.append(("metrics on: throughput within 5% of off", change >= -0.05))
     for label, passed in checks:
         print(f"{'PASS' if passed else 'FAIL'}  {label}")
     # A missed target is a figure, not a crash: exit 0 so `make bench` runs the others too.

@@ -139,6 +139,11 @@ def main() -> int:
     parser.add_argument("--residents", type=int, default=500)
     parser.add_argument("--stack-dir", default=str(ROOT / ".stack-soak"))
     parser.add_argument("--keep", action="store_true", help="leave the stack running")
+    parser.add_argument(
+        "--metrics",
+        action="store_true",
+        help="Prometheus metrics on (OPS_METRICS_TOKEN); /ops/metrics is scraped during the run",
+    )
     args = parser.parse_args()
     duration = args.minutes * 60
 
@@ -146,7 +151,10 @@ def main() -> int:
     residents_box: list[SmsResidents] = []
     fake = SoakTwilio(lambda to, body, at: residents_box[0].deliver_reply(to, body, at))
     fake.start()
-    stack = Stack(Path(args.stack_dir), _settings(fake))
+    settings = _settings(fake)
+    if args.metrics:
+        settings["OPS_METRICS_TOKEN"] = METRICS_TOKEN
+    stack = Stack(Path(args.stack_dir), settings)
     print(f"soak: starting the stack in {args.stack_dir} ...", flush=True)
     stack.fault("stop")  # leftovers of an earlier run
     env = stack.start()
@@ -184,6 +192,7 @@ def main() -> int:
         thread.join(timeout=120)
     residents.drain(timeout=120)
     print("soak: load stopped; waiting for the owed work to drain ...", flush=True)
+    scrape = _scrape_metrics(env) if args.metrics else None
     with app_context(env):
         drained_in, owed = checks.wait_until_drained(env["REDIS_URL"], DRAIN_TIMEOUT_S)
         findings = checks.Findings(owed=owed)
@@ -196,6 +205,11 @@ def main() -> int:
     p99 = _print_report(
         args, recorder, residents, fake, load, plan, findings, started, ended, drained_in
     )
+    if scrape is not None:
+        after = _scrape_metrics(env)
+        print("\n-- /ops/metrics (metrics on), at the end of the load and after the drain")
+        for line in [*scrape, *after]:
+            print(line)
     if not args.keep:
         stack.stop()
     fake.stop()
@@ -211,6 +225,37 @@ def main() -> int:
         f"texts after STOP {findings.texts_after_stop}, p99 webhook {p99:.0f} ms"
     )
     return 0 if passed else 1
+
+
+METRICS_TOKEN = "soak-metrics-" + "t" * 24
+METRICS_SHOWN = (
+    'community_http_requests_total{endpoint="sms.inbound",method="POST",status="200"}',
+    'community_texts{state="pending"}',
+    'community_texts{state="failed"}',
+    "community_notices_owed",
+    'community_oldest_owed_seconds{kind="text"}',
+    'community_jobs{queue="default",state="queued"}',
+    'community_jobs{queue="default",state="failed"}',
+    'community_last_success_timestamp_seconds{work="recluster"}',
+)
+
+
+def _scrape_metrics(env: dict[str, str]) -> list[str]:
+    """A few lines of one /ops/metrics scrape (every gunicorn worker's requests added up)."""
+    import requests
+
+    try:
+        response = requests.get(
+            f"{env['WEB_URL']}/ops/metrics",
+            headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
+            timeout=30,
+        )
+    except requests.RequestException as exc:
+        return [f"scrape failed: {type(exc).__name__}"]
+    if response.status_code != 200:
+        return [f"scrape answered HTTP {response.status_code}"]
+    lines = response.text.splitlines()
+    return [line for line in lines if line.startswith(METRICS_SHOWN)]
 
 
 def _print_report(

@@ -13,6 +13,7 @@ import functools
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +34,19 @@ def _with_app(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any) -> Any:
+        with _logged_as(func.__name__):
+            started = time.perf_counter()
+            result = run(*args)
+            # Ids only, never what the rows hold: the line is safe to ship anywhere.
+            log.info(
+                "job %s%r done in %.0f ms",
+                func.__name__,
+                args,
+                (time.perf_counter() - started) * 1e3,
+            )
+            return result
+
+    def run(*args: Any) -> Any:
         if has_app_context():
             _forget_parent_connections()
             if not _in_worker():
@@ -51,6 +65,24 @@ def _with_app(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args)
 
     return wrapper
+
+
+def _logged_as(name: str):
+    """Log under the request id that queued this job (inline: the request's own)."""
+    from rq import get_current_job
+
+    from community.requestid import bound, current
+
+    job = get_current_job()
+    request_id = job.meta.get("request_id") if job is not None else current()
+    return bound(request_id, name)
+
+
+def _job_meta() -> dict[str, str]:
+    from community.requestid import current
+
+    request_id = current()
+    return {"request_id": request_id} if request_id else {}
 
 
 def _in_worker() -> bool:
@@ -85,8 +117,10 @@ def locate_concern(concern_id: int) -> None:
 def recluster() -> None:
     """Re-run the clustering over the rolling window and update hotspots."""
     from community.hotspots.recluster import recluster as run
+    from community.ops.heartbeat import mark
 
     run()
+    mark("recluster")  # monitoring: alert when no re-cluster succeeded in an hour
 
 
 @_with_app
@@ -155,6 +189,16 @@ def report_batch(batch_id: int) -> None:
     run_batch(batch_id)
 
 
+@_with_app
+def purge_resident_data() -> None:
+    """Remove residents' data past its retention period (periodic)."""
+    from community.ops.heartbeat import mark
+    from community.retention.purge import purge
+
+    purge()
+    mark("purge_resident_data")
+
+
 JOBS: dict[str, Callable[..., Any]] = {
     "process_sms": process_sms,
     "locate_concern": locate_concern,
@@ -165,6 +209,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "deliver_text": deliver_text,
     "expire_conversations": expire_conversations,
     "flag_overdue": flag_overdue,
+    "purge_resident_data": purge_resident_data,
 }
 
 
@@ -216,6 +261,7 @@ def _enqueue_rq(name: str, args: tuple, delay: float = 0) -> None:
                     retry=Retry(max=current_app.config["JOB_RETRIES"], interval=intervals),
                     result_ttl=0,
                     failure_ttl=86400,
+                    meta=_job_meta(),  # its log lines carry the id of the request that queued it
                 )
                 return
             except DuplicateJobError:
@@ -247,6 +293,7 @@ def _enqueue_later(queue, name: str, args: tuple, job_id: str, delay: float) -> 
         ),
         result_ttl=0,
         failure_ttl=86400,
+        meta=_job_meta(),
     )
 
 
@@ -397,6 +444,9 @@ def sweep() -> dict[str, int]:
     notices = _owed_notices()
     _settle_stuck_texts()
     outbound = _unsent_texts()
+    from community.ops.heartbeat import mark
+
+    mark("sweep")
     return {
         "locate_concern": len(pending_ids),
         "recluster": 1 if owed_cluster else 0,

@@ -8,9 +8,11 @@ RQ or a test attach after create_app() has run, and handlers on any logger.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from flask import Flask
 
@@ -69,12 +71,50 @@ class PhoneRedactingFilter(logging.Filter):
         return True
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id, job, traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from community.requestid import current, current_job
+
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": current(),
+        }
+        if job := current_job():
+            entry["job"] = job
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact_phones(self.formatException(record.exc_info))
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _use_json(handlers: list[logging.Handler]) -> None:
+    formatter = JsonFormatter()
+    for handler in handlers:
+        if not isinstance(handler.formatter, JsonFormatter):
+            handler.setFormatter(formatter)
+
+
 def configure_logging(app: Flask) -> None:
     """One format and level, and phone numbers redacted from every record, whoever logs it."""
+    from community.requestid import init_app as init_request_ids
+
     install_redaction()
     level = app.config.get("LOG_LEVEL", "INFO")
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if app.config.get("LOG_FORMAT") == "json":
+        _use_json(root.handlers)
+        # gunicorn's error log has its own handlers: the same format there.
+        _use_json(logging.getLogger("gunicorn.error").handlers)
     root.setLevel(level)
     logging.getLogger("alembic").setLevel("WARNING" if level != "DEBUG" else level)
+    # The twilio library logs each API request's parameters (numbers, words) at INFO.
+    logging.getLogger("twilio.http_client").setLevel("WARNING")
+    init_request_ids(app)

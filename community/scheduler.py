@@ -51,6 +51,12 @@ def periodic_jobs(app: Flask) -> list[Periodic]:
             lambda: enqueue("expire_conversations"),
         ),
         Periodic("flag_overdue", config["SCHEDULE_OVERDUE_S"], lambda: enqueue("flag_overdue")),
+        # Residents' numbers, words and photos past their retention period.
+        Periodic(
+            "purge_resident_data",
+            config["SCHEDULE_PURGE_S"],
+            lambda: enqueue("purge_resident_data"),
+        ),
     ]
 
 

@@ -75,8 +75,10 @@ write_env() {
         echo "export TRUSTED_PROXIES=${TRUSTED_PROXIES:-1}"
         echo "export REPORTS_FOLDER=$STACK_DIR/reports"
         echo "export MEDIA_FOLDER=$STACK_DIR/media"
+        # gunicorn's workers count requests into files here; a scrape adds them all up.
+        echo "export PROMETHEUS_MULTIPROC_DIR=$STACK_DIR/prometheus"
         # The app settings given to `start`, so that sourcing this file gives the same app.
-        env | grep -E '^(TWILIO|SMS|OPEN311|CLUSTER|SCHEDULE|SWEEP|WORKER|JOB|LOG|RATELIMIT)_[A-Z_]*=' \
+        env | grep -E '^(TWILIO|SMS|OPEN311|CLUSTER|SCHEDULE|SWEEP|WORKER|JOB|LOG|RATELIMIT|OPS|RETENTION)_[A-Z_]*=' \
             | sed -e "s/'/'\\\\''/g" -e "s/=/='/" -e "s/$/'/" -e 's/^/export /' || true
     } >"$ENV_FILE"
 }
@@ -92,6 +94,9 @@ cmd_start() {
     # shellcheck disable=SC1090
     . "$ENV_FILE"
     cd "$PROJECT_DIR"
+    # Metrics of an earlier run would be added to this one's: start from an empty folder.
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR"
+    mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
     log "migrating and loading the city"
     "$VENV/bin/flask" db upgrade >>"$STACK_DIR/setup.log" 2>&1 || die "migration failed (see $STACK_DIR/setup.log)"
     "$VENV/bin/flask" load-city >>"$STACK_DIR/setup.log" 2>&1 || die "load-city failed (see $STACK_DIR/setup.log)"

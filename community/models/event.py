@@ -27,6 +27,8 @@ class EventKind(enum.StrEnum):
     UNASSIGNED = "unassigned"  # a partner agency taken off a hotspot
     DUE_DATE_CHANGED = "due_date_changed"
     OVERDUE = "overdue"  # an agency's assignment passed its due date unresolved
+    DATA_PURGED = "data_purged"  # the resident's words, photos, number removed after retention
+    DATA_ERASED = "data_erased"  # the same at once, at their request (never the number)
 
 
 class Event(Base):

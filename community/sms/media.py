@@ -19,7 +19,10 @@ ALLOWED = {"image/jpeg", "image/png", "image/gif", "image/heic", "image/webp"}
 
 
 def media_folder() -> Path:
-    folder = Path(current_app.instance_path) / "media"
+    """MEDIA_FOLDER (the web form's photos too: one folder to back up), or instance/media."""
+    folder = Path(
+        current_app.config.get("MEDIA_FOLDER") or Path(current_app.instance_path) / "media"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -127,11 +127,22 @@ def test_an_overdue_assignment_is_flagged_once_and_a_new_due_date_clears_it(
 def test_the_scheduler_runs_each_job_when_due_and_survives_a_failing_one(sms_app: Flask) -> None:
     needs_redis = ("promote_due_jobs", "rescue_stranded_jobs")
     jobs = [j for j in periodic_jobs(sms_app) if j.name not in needs_redis]
-    assert {j.name for j in jobs} == {"sweep", "recluster", "expire_conversations", "flag_overdue"}
+    assert {j.name for j in jobs} == {
+        "sweep",
+        "recluster",
+        "expire_conversations",
+        "flag_overdue",
+        "purge_resident_data",
+    }
     calls: list[str] = []
     jobs[0].run = lambda: calls.append("sweep")
     jobs[1].run = lambda: 1 / 0  # a database restart, say
-    assert run_due(sms_app, jobs, now=100.0) == ["sweep", "expire_conversations", "flag_overdue"]
+    assert run_due(sms_app, jobs, now=100.0) == [
+        "sweep",
+        "expire_conversations",
+        "flag_overdue",
+        "purge_resident_data",
+    ]
     assert run_due(sms_app, jobs, now=101.0) == []  # nothing due a second later
     assert "sweep" in run_due(sms_app, jobs, now=100.0 + jobs[0].every)
     assert calls == ["sweep", "sweep"]

@@ -1,0 +1,1 @@
+"""What operators watch: readiness, Prometheus metrics, and when periodic work last ran."""
