@@ -11,9 +11,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from community.geo.citypkg import CityPackage, geometry_geojson, iter_areas, load_city, read_geojson
+if TYPE_CHECKING:  # geo pulls in pandas and pyproj: loaded with the first layer, not every page
+    from community.geo.citypkg import CityPackage
 
 CITY_LAYER = "city"
 ROADS_LAYER = "roads"
@@ -63,6 +64,8 @@ def layer_data(city: CityPackage, layer_id: str) -> LayerData | None:
 
 @lru_cache(maxsize=32)
 def _build(city_path: str, layer_id: str) -> LayerData:
+    from community.geo.citypkg import load_city
+
     city = load_city(city_path)
     features = list(_features(city, layer_id))
     body = json.dumps(
@@ -77,6 +80,8 @@ def _build(city_path: str, layer_id: str) -> LayerData:
 
 
 def _features(city: CityPackage, layer_id: str):
+    from community.geo.citypkg import iter_areas, read_geojson
+
     if layer_id == CITY_LAYER:
         for _props, geometry in read_geojson(city.file(city.manifest["city_limits"]["file"])):
             yield _feature(geometry, AREA_TOLERANCE, {"name": city.name})
@@ -89,6 +94,8 @@ def _features(city: CityPackage, layer_id: str):
 
 def _roads(city: CityPackage):
     """One MultiLineString per road name: thousands of short segments cost more in keys."""
+    from community.geo.citypkg import geometry_geojson, read_geojson
+
     spec = city.manifest["roads"]
     lines: dict[str, list] = {}
     for props, geometry in read_geojson(city.file(spec["file"])):
@@ -109,6 +116,8 @@ def _roads(city: CityPackage):
 
 
 def _feature(geometry, tolerance: float, properties: dict[str, Any]) -> dict[str, Any]:
+    from community.geo.citypkg import geometry_geojson
+
     simple = geometry.simplify(tolerance, preserve_topology=True)
     if simple.is_empty:
         simple = geometry

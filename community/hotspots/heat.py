@@ -12,10 +12,9 @@ from flask import current_app
 from community.extensions import db
 from community.geo.citypkg import to_lonlat, to_metres
 from community.geo.hotstats import gi_star_grid
-from community.models import Concern, ConcernStatus, GeocodeStatus
+from community.models import Concern, GeocodeStatus
 from community.places.city import current_city
-
-SHOWN_STATUSES = (ConcernStatus.OPEN, ConcernStatus.RESOLVED, ConcernStatus.CLOSED)
+from community.workflow.states import CONCERN_MAPPED
 
 
 def heat_geojson(
@@ -24,7 +23,7 @@ def heat_geojson(
     """Cells with concerns or a significant z-score, each with count, z, p and significance."""
     query = sa.select(Concern.lon, Concern.lat).where(
         Concern.geocode_status == GeocodeStatus.LOCATED,
-        Concern.status.in_(SHOWN_STATUSES),
+        Concern.status.in_(CONCERN_MAPPED),
         Concern.reported_at >= since,
     )
     if until is not None:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from flask_babel import lazy_gettext as _l
 
 from community.geo.distance import metres as distance_m
-from community.geo.geocoder import US_STATES
 from community.geo.place import Place
 from community.intake.errors import IntakeError
 from community.places.city import current_city, geocoder
@@ -103,6 +102,8 @@ def _at_point(text: str, point: tuple[float, float]) -> Located:
 
 def names_elsewhere(text: str) -> bool:
     """The words name another state or a ZIP code outside the city's ZIP prefixes."""
+    from community.geo.geocoder import US_STATES  # the geocoder loads pandas: not at import
+
     city = current_city()
     home = city.manifest.get("state", "").upper()
     for match in STATE_RE.finditer(text):

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from community.extensions import db
-from community.geo.citypkg import CityPackage, geometry_geojson, iter_areas
 from community.models import Area, AreaKind
+
+if TYPE_CHECKING:  # geo pulls in pandas and pyproj: loaded when areas are, not with every page
+    from community.geo.citypkg import CityPackage
 
 
 def load_areas(city: CityPackage) -> dict[str, int]:
     """Insert or update every area of the city; returns counts by kind."""
+    from community.geo.citypkg import geometry_geojson, iter_areas
+
     existing = {
         (a.kind, a.code): a for a in db.session.scalars(db.select(Area).filter_by(city=city.slug))
     }

@@ -51,8 +51,13 @@ def _geocoder_for(city_path: str, settings: tuple) -> GeocoderBackend:
 
 
 def warm_caches() -> None:
-    """Load the street index, landmarks and area shapes now (a worker does this before forking)."""
-    from community.geo.geocoder import geocode
+    """Load the street index, landmarks, the reverse index and area shapes now, through the
+    backend the settings choose (a worker or gunicorn's master does this before forking)."""
+    from community.geo.backends import LocalGeocoder
 
-    geocode(current_city(), "2847 N 35th St and Center near Washington Park")
+    geocoder()  # the chosen backend, built once (it sends nothing)
+    local = LocalGeocoder(current_city())  # the city's own indexes: every backend reads them
+    place = local.geocode("2847 N 35th St and Center near Washington Park")
+    if place.found:
+        local.reverse(place.lon, place.lat)
     area_locator()

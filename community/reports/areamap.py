@@ -31,7 +31,6 @@ from community.basemap.layers import layer_data
 from community.extensions import db
 from community.filters import city_zone
 from community.geo.mapdoc import MapSpec, MapWords, Mark, Overlay, Tiles, content_security_policy
-from community.hotspots.heat import SHOWN_STATUSES
 from community.models import Area, Category, Concern, GeocodeStatus, Hotspot, HotspotStatus, utcnow
 from community.open311.serialize import rounded
 from community.places.city import current_city
@@ -51,7 +50,7 @@ from community.reports.service import (
 )
 from community.triage.filters import ACTIVE, TriageFilters
 from community.triage.service import concern_conditions, hotspot_conditions
-from community.workflow.states import HOTSPOT_ACTIVE
+from community.workflow.states import CONCERN_MAPPED, HOTSPOT_ACTIVE
 
 MAX_HOTSPOTS = 5000  # as the triage map: more than this is not a map a person reads
 HOTSPOT_FRAME_M = 300  # what a one-hotspot map shows around the place
@@ -229,7 +228,7 @@ def hotspot_map(hotspot_id: int, language: str, now: datetime | None = None) -> 
         .where(
             Concern.hotspot_id == hotspot.id,
             Concern.geocode_status == GeocodeStatus.LOCATED,
-            Concern.status.in_(SHOWN_STATUSES),
+            Concern.status.in_(CONCERN_MAPPED),
         )
         .order_by(Concern.reported_at)
     ).all()

@@ -50,6 +50,18 @@ def concern_page(
     return Paged(db.session.scalars(query).all(), number, size, total)
 
 
+def latest_concerns(hotspot: Hotspot, count: int) -> list[Concern]:
+    """The hotspot's newest concerns (one small query, whichever page of the list is shown)."""
+    return list(
+        db.session.scalars(
+            db.select(Concern)
+            .where(Concern.hotspot_id == hotspot.id)
+            .order_by(Concern.reported_at.desc(), Concern.id.desc())
+            .limit(count)
+        )
+    )
+
+
 @dataclass(frozen=True)
 class HistoryLine:
     """One line of a hotspot's history: an event, or a run of concerns joining it.

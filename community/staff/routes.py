@@ -27,6 +27,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from community.auth.session import roles_required
+from community.evaluation.charts import before_after_chart
+from community.evaluation.service import for_hotspot
 from community.extensions import db
 from community.filters import city_zone
 from community.models import (
@@ -44,11 +46,12 @@ from community.models import (
 )
 from community.routing.suggest import suggest
 from community.staff import forms as f
-from community.staff import photos
+from community.staff import photos, work_area
 from community.staff.pages import (
     active_agencies,
     concern_page,
     history_page,
+    latest_concerns,
     queue_agency,
     work_queue,
 )
@@ -63,6 +66,7 @@ STAFF = tuple(Role)
 WORKERS = (Role.ADMIN, Role.PROSECUTOR, Role.AGENCY_STAFF)
 STALE = 409
 
+LATEST_CONCERNS = 3  # on the hotspot page's first screen
 FORMS = {
     "assign": f.AssignForm,
     "handoff": f.HandOffForm,
@@ -193,15 +197,21 @@ def _page(hotspot: Hotspot, forms: dict | None = None, code: int = 200) -> Respo
         request.args.get("concerns_page"),
         with_residents=may.sees_contact_details(current_user),
     )
+    suggestion = _suggestion(hotspot)
     page = render_template(
         "staff/hotspot.html",
         hotspot=hotspot,
         concerns=concerns,
+        latest=latest_concerns(hotspot, LATEST_CONCERNS),
+        steps=work_area.steps(current_user, hotspot, forms, suggested=suggestion is not None),
+        opened=work_area.opened(forms),
         history=history_page(hotspot, request.args.get("history_page")),
         concerns_link=_page_link(hotspot.id, "concerns_page", "concerns"),
         history_link=_page_link(hotspot.id, "history_page", "history"),
         photos=photos.hotspot_photos([c.id for c in concerns.items]),
-        suggestion=_suggestion(hotspot),
+        evaluations=for_hotspot(hotspot),
+        evaluation_chart=before_after_chart,
+        suggestion=suggestion,
         may=may,
         overdue=service.overdue_now(hotspot),
         action_label=f.action_label,

@@ -19,7 +19,6 @@ from flask import url_for
 
 from community.extensions import db
 from community.filters import city_zone, redact_phones
-from community.hotspots.heat import SHOWN_STATUSES, heat_geojson
 from community.models import (
     AreaKind,
     Assignment,
@@ -31,6 +30,7 @@ from community.models import (
 )
 from community.models.hotspot import trend
 from community.triage.filters import ACTIVE, Bbox, FilterError, TriageFilters
+from community.workflow.states import CONCERN_MAPPED
 
 OUTLINE_ZOOM = 14  # from this zoom, hotspots come as outlines; below it, as centres
 POINTS_ZOOM = 15  # from this zoom, concerns in the viewport come one by one
@@ -206,7 +206,7 @@ def concern_conditions(filters: TriageFilters) -> list[sa.ColumnElement[bool]]:
     """
     conditions = [
         Concern.geocode_status == GeocodeStatus.LOCATED,
-        Concern.status.in_(SHOWN_STATUSES),
+        Concern.status.in_(CONCERN_MAPPED),
         Concern.reported_at >= filters.since_dt,
         Concern.reported_at < filters.until_dt,
     ]
@@ -339,6 +339,8 @@ def heat_layer(filters: TriageFilters) -> dict[str, Any]:
     cached = _HEAT_CACHE.get(key)
     if cached is not None:
         return cached
+    from community.hotspots.heat import heat_geojson  # Gi* and pandas: only for the heat layer
+
     heat = heat_geojson(
         filters.since_dt, filters.until_dt, category_ids=list(filters.category_ids) or None
     )

@@ -52,6 +52,7 @@ HOTSPOT_DONE = frozenset({H.RESOLVED, H.CLOSED, H.DUPLICATE, H.NOT_ACTIONABLE})
 HOTSPOT_OWNED = frozenset({H.ASSIGNED, H.IN_PROGRESS})  # a lead is working it: service level runs
 HOTSPOT_ASSIGNABLE = HOTSPOT_ACTIVE  # owners can be set or changed while it is active
 CONCERN_CLUSTERABLE = frozenset({C.OPEN})
+CONCERN_MAPPED = (C.OPEN, C.RESOLVED, C.CLOSED)  # on the maps and in the heat layer
 
 # Transitions that need a reason from the person making them (the Event keeps it).
 REASON_REQUIRED = frozenset({H.DUPLICATE, H.NOT_ACTIONABLE, H.CLOSED})

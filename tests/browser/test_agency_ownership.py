@@ -117,6 +117,7 @@ def test_routing_queue_and_a_stale_edit(
         staff.screenshot(path=SCREENSHOTS / "22-agency-queue.png", full_page=True)
 
         # The prosecutor's page is now out of date: their hand-off is refused, their text kept.
+        page.locator("summary", has_text="Hand off the lead").click()
         handoff = page.locator("form[action$='/handoff']")
         handoff.get_by_label("New lead agency").select_option(
             label="Department of Neighborhood Services"

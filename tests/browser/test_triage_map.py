@@ -127,6 +127,7 @@ def test_prosecutor_filters_opens_and_resolves_a_hotspot(tab: Tab, live_app: Fla
     tab.screenshot("triage-03-hotspot-page")
 
     status = page.get_by_test_id("hotspot-status")
+    page.locator("summary", has_text="Assign an agency").click()  # the suggestion comes first
     assign_form = page.locator("form[action$='/assign']")
     assign_form.get_by_label("Agency").select_option(label=LEAD)
     assign_form.get_by_label("Role").select_option(label="Lead")
@@ -141,6 +142,7 @@ def test_prosecutor_filters_opens_and_resolves_a_hotspot(tab: Tab, live_app: Fla
     expect(page.get_by_role("status")).to_have_text("Action logged.")
     expect(status).to_have_text("in progress")
 
+    page.locator("summary", has_text="Resolve").click()
     resolve_form = page.locator("form[action$='/resolve']")
     resolve_form.get_by_label("Outcome").select_option(label="Problem stopped")
     resolve_form.get_by_label("How was it resolved?").fill("Patrols for two weeks; no more sales.")

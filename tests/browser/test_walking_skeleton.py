@@ -79,6 +79,7 @@ def test_resident_reports_and_prosecutor_resolves_the_hotspot(tab: Tab) -> None:
     tab.screenshot("03-hotspot-new")
 
     # Assign a lead agency.
+    page.locator("summary", has_text="Assign an agency").click()  # the suggestion comes first
     assign_form = page.locator("form[action$='/assign']")
     assign_form.get_by_label("Agency").select_option(label=LEAD)
     assign_form.get_by_label("Role").select_option(label="Lead")
@@ -98,10 +99,13 @@ def test_resident_reports_and_prosecutor_resolves_the_hotspot(tab: Tab) -> None:
     action_form.get_by_role("button", name="Log action").click()
     expect(page.get_by_role("status")).to_have_text("Action logged.")
     expect(status).to_have_text("in progress")
-    expect(page.get_by_role("listitem").filter(has_text=f"{LEAD}: site visit")).to_be_visible()
+    actions = page.get_by_test_id("actions").get_by_role("listitem")
+    expect(actions.filter(has_text=f"{LEAD}: site visit")).to_be_visible()
+    expect(page.get_by_test_id("latest-actions")).to_contain_text(f"{LEAD}: site visit")
     tab.screenshot("05-hotspot-in-progress")
 
-    # Resolve it with an outcome and a reason.
+    # Resolve it with an outcome and a reason: one click away from the usual step.
+    page.locator("summary", has_text="Resolve").click()
     resolve_form = page.locator("form[action$='/resolve']")
     resolve_form.get_by_label("Outcome").select_option(label="Owner compliant")
     resolve_form.get_by_label("How was it resolved?").fill("Landlord evicted the tenants.")
