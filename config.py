@@ -8,6 +8,7 @@ setting is documented in the README's configuration table.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -47,7 +48,6 @@ class Config:
     TESTING = False
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "es")
-    WTF_CSRF_TIME_LIMIT = None  # a resident may take a while on a slow phone
     # Over https Flask-WTF also demands a same-site Referer, which privacy tools strip (and
     # the invitation page withholds, to keep its token private): residents could not report.
     # The session-bound token and SameSite cookies are what stop a forged post.
@@ -58,6 +58,14 @@ class Config:
 
     def __init__(self) -> None:
         self.SECRET_KEY = _env("SECRET_KEY", "dev-only-insecure-secret-key")
+        # How long a session lives (a staff sign-in, a resident's half-filled form): the
+        # cookie, the server-side staff session and every CSRF token in it expire together.
+        # Long enough for a resident on a slow phone, short enough for a shared computer.
+        hours = _env_number("SESSION_LIFETIME_HOURS", 12.0, float)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=hours)
+        self.WTF_CSRF_TIME_LIMIT = int(hours * 3600)
+        # Strict-Transport-Security max-age in seconds; 0 sends none (set it behind TLS).
+        self.HSTS_MAX_AGE = int(_env_number("HSTS_MAX_AGE", 0))
         self.SQLALCHEMY_DATABASE_URI = _env(
             "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'community.sqlite'}"
         )
@@ -120,7 +128,7 @@ class Config:
         self.OPEN311_JURISDICTION_ID = _env("OPEN311_JURISDICTION_ID")
         # Open311: default and largest page_size of GET requests (the spec's limit is 1000).
         self.OPEN311_PAGE_SIZE = int(_env_number("OPEN311_PAGE_SIZE", 1000))
-        # Open311: POSTs allowed per API key (Flask-Limiter syntax).
+        # Open311: POSTs allowed per client address, whatever api_key it sends.
         self.OPEN311_POST_LIMIT = _env("OPEN311_POST_LIMIT", "60 per minute;1000 per day")
         # Open311: GETs allowed per client address, all read endpoints together.
         self.OPEN311_GET_LIMIT = _env("OPEN311_GET_LIMIT", "120 per minute;3000 per hour")
@@ -169,6 +177,18 @@ class Config:
         self.PASSWORD_MIN_LENGTH = int(_env_number("PASSWORD_MIN_LENGTH", 12))
         # Days an agency has to respond to a hotspot whose category sets no service level.
         self.SERVICE_LEVEL_DEFAULT_DAYS = int(_env_number("SERVICE_LEVEL_DEFAULT_DAYS", 30))
+        # Residents' data kept this many days after their case closed (as Amsterdam's
+        # Signalen does): the phone number, the words of texts and reports (then kept only
+        # redacted) and photos. Counts, categories, places and timelines stay.
+        self.RETENTION_PHONE_DAYS = int(_env_number("RETENTION_PHONE_DAYS", 180))
+        self.RETENTION_TEXT_DAYS = int(_env_number("RETENTION_TEXT_DAYS", 180))
+        self.RETENTION_PHOTO_DAYS = int(_env_number("RETENTION_PHOTO_DAYS", 180))
+        # `flask scheduler`: seconds between purges of residents' data past retention.
+        self.SCHEDULE_PURGE_S = int(_env_number("SCHEDULE_PURGE_S", 3600))
+        # Prometheus scrapes /ops/metrics with this bearer token; unset: no endpoint (404).
+        self.OPS_METRICS_TOKEN = _env("OPS_METRICS_TOKEN")
+        # `text` (a line per record) or `json` (one object per line, with the request id).
+        self.LOG_FORMAT = _env("LOG_FORMAT", "text")
 
     def validate(self) -> None:
         """Refuse settings that would be unsafe in this environment."""
@@ -205,6 +225,8 @@ class ProductionConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
         # Rate limits must hold across every web process: keep the counts in Redis.
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", self.REDIS_URL or "memory://")
+        # Production runs behind TLS: browsers keep to https for two years.
+        self.HSTS_MAX_AGE = int(_env_number("HSTS_MAX_AGE", 63072000))
 
     def validate(self) -> None:
         problems = []

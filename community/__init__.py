@@ -13,7 +13,9 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     register_config(app, config_name, overrides)
     register_logging(app)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
+    register_operations(app)
     register_template_filters(app)
     register_errorhandlers(app)
     register_cli(app)
@@ -59,6 +61,12 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
 
 
+def register_security(app: Flask) -> None:
+    from community.security import headers
+
+    headers.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from community.admin.routes import bp as admin_bp
     from community.auth.routes import bp as auth_bp
@@ -70,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from community.open311.routes import bp as open311_bp
     from community.public.routes import bp as public_bp
     from community.reports.routes import bp as reports_bp
+    from community.retention.routes import bp as retention_bp
     from community.staff.routes import bp as staff_bp
     from community.status.routes import bp as status_bp
     from community.triage.routes import bp as triage_bp
@@ -81,12 +90,19 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(reports_bp, url_prefix="/staff/reports")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(retention_bp, url_prefix="/admin")
     app.register_blueprint(status_bp)
     app.register_blueprint(basemap_bp)
     app.register_blueprint(open311_bp, url_prefix="/open311")
     app.register_blueprint(exports_bp, url_prefix="/exports")
     app.register_blueprint(metrics_bp, url_prefix="/metrics")
     app.register_blueprint(triage_bp, url_prefix="/staff/triage")
+
+
+def register_operations(app: Flask) -> None:
+    from community.ops.setup import init_app
+
+    init_app(app)
 
 
 def register_template_filters(app: Flask) -> None:

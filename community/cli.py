@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from datetime import datetime
@@ -179,6 +180,39 @@ def cluster_csv_command(source: str, target: str) -> None:
     click.echo(summary.line())
 
 
+@click.command("evaluate")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="CSV to write.")
+@click.option(
+    "--weeks",
+    type=click.FloatRange(min=1, max=52),
+    help="Length of each window (default EVALUATION_WEEKS, 8).",
+)
+@needs_schema
+def evaluate_command(out: str, weeks: float | None) -> None:
+    """Evaluate every response (first action, resolution): one CSV row each, before and
+    after in the place, the ring around it and the rest of the city."""
+    from pathlib import Path
+
+    from community.evaluation.csvfile import lines
+    from community.evaluation.service import evaluate_since, settings
+    from community.evaluation.summary import group_row
+
+    chosen = settings()
+    if weeks is not None:
+        chosen = dataclasses.replace(chosen, weeks=weeks)
+    evaluations = evaluate_since(chosen=chosen)
+    target = Path(out)
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("w", encoding="utf-8", newline="") as handle:
+        handle.writelines(lines(evaluations))
+    partial.replace(target)  # a complete file or none: never half of one
+    row = group_row("all", evaluations)
+    click.echo(
+        f"evaluate: {row.total} responses -> {target} ({row.fell} fell, "
+        f"{row.no_change} no clear change, {row.rose} rose, {row.too_few} too few to tell)"
+    )
+
+
 @click.command("sweep")
 @needs_schema
 def sweep_command() -> None:
@@ -310,6 +344,7 @@ def init_app(app: Flask) -> None:
         locate_command,
         recluster_command,
         cluster_csv_command,
+        evaluate_command,
         sweep_command,
         worker_command,
         scheduler_command,
@@ -320,3 +355,10 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(report_command)
     app.cli.add_command(report_batch_command)
+    from community.admin.cli import create_admin_command
+
+    app.cli.add_command(create_admin_command)
+    from community.retention.cli import erase_command, purge_command
+
+    app.cli.add_command(purge_command)
+    app.cli.add_command(erase_command)

@@ -51,6 +51,9 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("admin.disable_user", "POST"): ADMIN,
     ("admin.enable_user", "POST"): ADMIN,
     ("admin.reinvite_user", "POST"): ADMIN,
+    ("admin.unlock_user", "POST"): ADMIN,
+    ("retention.erase_form", "GET"): ADMIN,  # a resident's data erased on request (issue 20)
+    ("retention.erase", "POST"): ADMIN,
     ("admin.routing", "GET"): ADMIN,
     ("admin.create_rule", "POST"): ADMIN,
     ("admin.rule", "GET"): ADMIN,
