@@ -87,7 +87,7 @@ def redact_house_numbers(text: str, *, language: str = "en") -> str:
         return text
     alternatives = "|".join(str(n) for n in sorted(numbers, reverse=True))
     pattern = re.compile(
-        rf"(?<![\w#/.-])#?\s?0*(?:(?P<first>\d{{1,5}})-)?(?P<number>{alternatives})"
+        rf"(?<![\w#/.-])(?:#\s?)?0*(?:(?P<first>\d{{1,5}})-)?(?P<number>{alternatives})"
         rf"(?:-\d{{1,5}})?(?P<letter>[A-Za-z](?![\w'])|(?=[^\w]|$))(?P<comma>,(?=\s+\w))?"
     )
 
