@@ -254,7 +254,216 @@ def build(seed: int) -> list[dict]:
             i % 2
         ].format(a=r1.address.title(), b=r2.address.title())
         add("none", "es" if "venden" in text else "en", text)
+    new_forms(random.Random(seed + 1), df, keyed, numbered, named_ew, add, corner)
     return out
+
+
+# Landmarks by their Spanish names -> the MAI address point of the address they are known by.
+LANDMARKS_ES = [
+    ("venden drogas atras de la biblioteca de Mitchell Street", "906 W HISTORIC MITCHELL ST"),
+    ("peleas afuera de la biblioteca Forest Home", "1432 W FOREST HOME AV"),
+    ("tiran basura cerca de la biblioteca Zablocki", "3501 W OKLAHOMA AV"),
+    ("carros rapidos frente al hospital St Francis", "3237 S 16TH ST"),
+    ("balazos cerca del hospital San Lucas", "2900 W OKLAHOMA AV"),
+    ("venden drogas en el estacionamiento del hospital de veteranos", "5000 W NATIONAL AV"),
+    ("hay peleas afuera de la iglesia de San Adalberto", "1923 W BECHER ST"),
+    ("tiran basura detras de la iglesia San Antonio en la 9", "1711 S 9TH ST"),
+    ("balazos cerca de la basilica de San Josafat", "2333 S 6TH ST"),
+    ("venden drogas frente a la iglesia de Guadalupe", "723 W WASHINGTON ST"),
+    ("gente peleando cerca de la estacion Amtrak", "433 W ST PAUL AV"),
+    ("venden drogas en la estacion de tren del centro", "433 W ST PAUL AV"),
+    ("hay basura en el parque Kosciuszko", "2201 S 7TH ST"),
+    ("peleas en el parque Pulaski todas las noches", "2677 S 16TH ST"),
+    ("carros rapidos por la clinica de la 16", "1032 S CESAR E CHAVEZ DR"),
+    ("venden drogas en el parque Walker Square", "1031 S 9TH ST"),
+    ("hay peleas en el parque South Shore", "2900 S SHORE DR"),
+]
+# Campus nicknames residents use without a school word -> the school's name in the schools file.
+CAMPUS_NICKNAMES = [
+    ("peleas afuera de Carmen Southeast todos los dias", "Carmen High School of Science and Technology Southeast Campus"),
+    ("venden drogas cerca de la Carmen South", "Carmen High School of Science and Technology South Campus"),
+    ("fights after school at Carmen Northwest", "Carmen Middle/High School of Science and Technology Northwest Campus"),
+    ("kids smoking by milwaukee prep 36th street", "Milwaukee College Preparatory School -- 36th Street Campus"),
+]  # fmt: skip
+# Schools as Spanish speakers name them: a Spanish school word, a Spanish name, no school word.
+SCHOOLS_ES = [
+    ("la secundaria Pulaski tiene peleas", "Pulaski High"),
+    ("venden drogas cerca de la Escuela Verde", "Escuela Verde"),
+    ("peleas afuera de la escuela La Causa", "La Causa Charter School"),
+    ("carros rapidos frente a la Academia de Lenguaje y Bellas Artes", "ALBA - Academia de Lenguaje y Bellas Artes"),
+    ("tiran basura atras de la Bruce Guadalupe", "Bruce Guadalupe"),
+]  # fmt: skip
+# Messages with numbers and "calle" that name no place.
+NO_PLACE_ES = [
+    "la casa de mi abuela tiene ratas",
+    "el 15 de mayo hubo balazos otra vez",
+    "a las 11 de la noche hay fiestas",
+    "tengo 3 hijos y la calle esta sucia",
+    "la calle esta llena de basura",
+    "desde hace 2 anos la calle esta peor",
+    "el 24 de diciembre tiraron cohetes toda la noche",
+    "son como 20 muchachos en la calle cada noche",
+    "mi hijo de 16 anos tiene miedo de salir",
+    "llame al 911 3 veces y no vino nadie",
+    "hay 2 carros abandonados en la calle hace 3 semanas",
+    "de 10 a 12 de la noche ponen musica",
+]
+ORDINAL_WORDS_ES = {16: "la dieciseis", 27: "la veintisiete", 35: "la treinta y cinco",
+                    13: "la trece", 20: "la veinte", 24: "la veinticuatro"}  # fmt: skip
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    """One letter dropped or two swapped, inside the word ("Grenfield", "Lincon")."""
+    at = rng.randrange(1, len(name) - 2)
+    if rng.random() < 0.5:
+        return name[:at] + name[at + 1 :]
+    return name[:at] + name[at + 1] + name[at] + name[at + 2 :]
+
+
+def new_forms(rng, df, keyed, numbered, named_ew, add, corner) -> None:
+    """Forms of issue 21: hundreds, direction after the number, entre, ordinals, Spanglish,
+    typos, no "calle", spaced numbers, Spanish landmark names, campus nicknames, no place."""
+    south = [k for k in numbered if k[0] == "S" and len(keyed.get_group(k)) > 300]
+    south_ew = [k for k in named_ew if k[0] == "W"]
+    points = df.set_index("address")
+
+    def block_of(key, min_rows=6):
+        rows = keyed.get_group(key)
+        for _ in range(50):
+            hundred = int(rng.choice(rows.num.to_list())) // 100 * 100
+            inside = rows[(rows.num >= hundred) & (rows.num < hundred + 100)]
+            if 200 <= hundred < 10000 and len(inside) >= min_rows:
+                x, y = lonlat(float(inside.x.mean()), float(inside.y.mean()))
+                return hundred, y, x
+        return None
+
+    def unique_row(key):
+        """A house number found on this street only (no other direction has it)."""
+        rows = keyed.get_group(key)
+        for _ in range(50):
+            row = rows.sample(1, random_state=rng.randrange(10**6)).iloc[0]
+            same = df[(df.street == key[1]) & (df.num == row.num)]
+            if len(same) == 1 and row.num >= 1000:
+                return row
+        return None
+
+    num = lambda key: int(ORD.match(key[1]).group(1))  # noqa: E731
+    # "la cuadra 13 de la 16": a block given in hundreds.
+    for i in range(10):
+        key = rng.choice(south)
+        found = block_of(key)
+        if found:
+            h, lat, lon = found
+            template = ["en la cuadra {hh} de la {n} {d} venden drogas",
+                        "la cuadra del {hh} de la calle {n} {d} tiene basura"][i % 2]  # fmt: skip
+            add("block", "es", template.format(hh=h // 100, n=num(key), d=rng.choice(DIR_ES["S"])),
+                lat, lon, 200)  # fmt: skip
+    # "el 1615 sur de la calle 11": the direction after the house number.
+    for i in range(8):
+        key = rng.choice(south)
+        row = keyed.get_group(key).sample(1, random_state=rng.randrange(10**6)).iloc[0]
+        template = ["el {num} {d} de la calle {n} tiene basura", "venden drogas en el {num} {d} de la {n}"][i % 2]  # fmt: skip
+        add("address", "es", template.format(num=row.num, d=rng.choice(DIR_ES["S"]), n=num(key)),
+            row.lat, row.lon, 60)  # fmt: skip
+    # Ordinals in words, "27ava", "por la X cerca de la N", Spanglish corners.
+    made = 0
+    while made < 16:
+        a, b = rng.choice(south), rng.choice(south_ew)
+        found = corner(a, b)
+        if found is None or len(keyed.get_group(a)) < 150:
+            continue
+        n, m = num(a), name_of(b[1], b[2], rng, "es")
+        text = [
+            f"venden drogas en {ORDINAL_WORDS_ES.get(n, 'la ' + spanish_number(n))} y la {m}",
+            f"en la {n}ava y la {m} hay peleas",
+            f"por la {m} cerca de la {n} venden drogas",
+            f"en la corner de la {n} y {m} venden drogas",
+        ][made % 4]
+        lon, lat = lonlat(*found)
+        add("intersection", "es", text, lat, lon, 150)
+        made += 1
+    # "entre la 15 y la 16 en la Lincoln": the block between two cross streets, street last.
+    made = 0
+    while made < 6:
+        a, b = rng.choice(south), rng.choice(south_ew)
+        n = num(a)
+        c = ("S", f"{n + 1}{_suffix(n + 1)}", "ST")
+        first = corner(a, b)
+        other = corner(c, b) if c in keyed.groups else None
+        if first is None or other is None or math.dist(first, other) > 300:
+            continue
+        mid = lonlat((first[0] + other[0]) / 2, (first[1] + other[1]) / 2)
+        m = name_of(b[1], b[2], rng, "es")
+        add("block", "es", f"tiran basura entre la {n} y la {n + 1} en la {m}", mid[1], mid[0], 200)
+        made += 1
+    # "el block del 2400 de la 13": Spanglish blocks.
+    for _ in range(6):
+        key = rng.choice(south)
+        found = block_of(key)
+        if found:
+            h, lat, lon = found
+            add("block", "es", f"el block del {h} de la {num(key)} {rng.choice(DIR_ES['S'])} tiene basura",
+                lat, lon, 200)  # fmt: skip
+    # Typos of named streets at a corner.
+    made = 0
+    while made < 8:
+        a, b = (
+            rng.choice(south),
+            rng.choice([k for k in south_ew if len(k[1]) >= 7 and " " not in k[1]]),
+        )
+        found = corner(a, b)
+        if found is None:
+            continue
+        lon, lat = lonlat(*found)
+        typo = _typo(b[1].title(), rng)
+        add(
+            "intersection",
+            "es",
+            f"venden drogas en la esquina de la {num(a)} y {typo}",
+            lat,
+            lon,
+            150,
+        )
+        made += 1
+    # No "calle", numbers written with a space or a dash.
+    for i in range(10):
+        key = rng.choice(south + [k for k in numbered if k[0] == "N"])
+        row = unique_row(key)
+        if row is None:
+            continue
+        text = str(row.num)
+        spaced = [text, f"{text[:2]} {text[2:]}", f"{text[:2]}-{text[2:]}"][i % 3]
+        template = ["venden drogas en la {num} {n}", "balazos en el {num} {d} {n}"][i % 2]
+        add("address", "es", template.format(num=spaced, n=num(key), d=rng.choice(DIR_EN[key[0]])),
+            row.lat, row.lon, 60)  # fmt: skip
+    for text, address in LANDMARKS_ES:
+        row = points.loc[address]
+        add("landmark", "es", text, float(row.lat), float(row.lon), 150)
+    schools = json.loads((MAPS / "schools_2024_25.geojson").read_text(encoding="utf-8"))
+    by_name = {f["properties"]["school_name"]: f for f in schools["features"]}
+    for text, name in CAMPUS_NICKNAMES:
+        lon, lat = by_name[name]["geometry"]["coordinates"][:2]
+        add("landmark", "en" if "fights" in text or "kids" in text else "es", text, lat, lon, 300)
+    for text, name in SCHOOLS_ES:
+        lon, lat = by_name[name]["geometry"]["coordinates"][:2]
+        add("landmark", "es", text, lat, lon, 300)
+    # "en la 16 entre Lincoln y Becher": the street first, then the two cross streets.
+    made = 0
+    while made < 6:
+        a, b = rng.choice(south), rng.choice(south_ew)
+        c = rng.choice([k for k in south_ew if k != b])
+        first, other = corner(a, b), corner(a, c)
+        if first is None or other is None or not 80 < math.dist(first, other) < 300:
+            continue
+        mid = lonlat((first[0] + other[0]) / 2, (first[1] + other[1]) / 2)
+        text = f"en la {num(a)} entre {name_of(b[1], b[2], rng, 'es')} y {name_of(c[1], c[2], rng, 'es')} hay peleas"
+        add("block", "es", text, mid[1], mid[0], 200)
+        made += 1
+    for text, code in [("peleas en el parque Bay View", "BAY VIEW"),
+                       ("venden drogas en el parque Clarke Square", "CLARKE SQUARE")]:  # fmt: skip
+        add("area", "es", text, area={"neighborhood": code})
+    for text in NO_PLACE_ES:
+        add("none", "es", text)
 
 
 def _suffix(n: int) -> str:

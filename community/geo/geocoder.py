@@ -181,6 +181,8 @@ def _two_places(best: Place, others: list[Place]) -> bool:
 
 def _rank(city: CityPackage, group: list[Place], hints: list[Place]) -> list[Place]:
     """Best first; readings far apart make the mention ambiguous (never confident)."""
+    # A mention's own reading is no hint about it ("la escuela Saint ...": one of 26 schools).
+    hints = [h for h in hints if all(h is not p for p in group)]
     group = _distinct(sorted(group, key=lambda p: p.confidence, reverse=True))
     if len(group) < 2:
         return group
@@ -438,15 +440,20 @@ LANDMARK_CONFIDENCE = {
     "park": 0.7,
     "business_district": 0.6,
     "neighborhood": 0.45,
+    "school_nickname": 0.45,  # "la South Division": no school word, so the resident confirms
 }
 
 
 def _landmarks(city: CityPackage, tokens: list[Token]) -> list[list[Place]]:
     words = [t.text for t in tokens]
     groups = []
-    for _, end, hits in landmark_index(city).find(words):
+    for start, end, hits in landmark_index(city).find(words):
         if end < len(words) and words[end] in STREET_TYPES:
             continue  # "Silver Spring Dr" is the street, not the neighbourhood
+        if hits[0].category == "school_nickname" and street_index(city).canonical_name(
+            " ".join(words[start:end])
+        ):
+            continue  # "la Forest Home" is the avenue more often than the school
         groups.append([_landmark_place(hit) for hit in hits])
     return groups
 

@@ -242,7 +242,7 @@ def _reading(
         stop = end + 1
     name = normalize_name(words)
     canonical = index.canonical_name(name)
-    fuzzy = False
+    names = (canonical,) if canonical is not None else ()
     # Misspellings are only looked for where the words around say "a street is here".
     if (
         canonical is None
@@ -250,21 +250,21 @@ def _reading(
         and all(w.isalpha() and w not in STREET_TYPES for w in words)
         and (street_type or direction or _street_context(tokens, start, end))
     ):
-        canonical = index.fuzzy_name(" ".join(words))
-        fuzzy = canonical is not None
-    if canonical is None:
-        return []
+        names = index.fuzzy_names(" ".join(words))
+    fuzzy = canonical is None
     evidence = (2 if street_type else 0) + (1 if direction else 0)
     if words[0][0].isdigit():
         evidence += 1 if not words[0].isdigit() else 0  # "35th" says street; "35" may not
     elif len(words) > 1 or name not in COMMON_WORDS:
         evidence += 1
-    found = [StreetRef(start, stop, canonical, direction, street_type, fuzzy, evidence)]
     post = "" if direction else _post_direction(tokens, stop)
-    if post:
-        found.insert(
-            0, StreetRef(start, stop + 1, canonical, post, street_type, fuzzy, evidence + 1)
-        )
+    found = []
+    for canonical in names:  # equally close misspellings: each a reading, the corner settles it
+        if post:
+            found.append(
+                StreetRef(start, stop + 1, canonical, post, street_type, fuzzy, evidence + 1)
+            )
+        found.append(StreetRef(start, stop, canonical, direction, street_type, fuzzy, evidence))
     return found
 
 
@@ -294,13 +294,19 @@ def find_addresses(
 ) -> list[AddressMention]:
     """House numbers followed by a street, and hundred blocks."""
     mentions: list[AddressMention] = []
+    skip = -1
     for i, token in enumerate(tokens):
         match = HOUSE_NUMBER.fullmatch(token.text)
         after_block = i > 0 and tokens[i - 1].text in BLOCK_WORDS
-        if not match or (token.stop and not after_block):  # "la 12 norte, cuadra del 2400,"
-            continue
+        if i == skip or not match or (token.stop and not after_block):
+            continue  # "la 12 norte, cuadra del 2400,": 12 is the street
         if mentions and mentions[-1].street.start <= i < mentions[-1].street.end:
             continue  # "bloque 6700 calle 108 norte": 108 is the street, not a house number
+        split = _split_number(tokens, streets, i)
+        if split is not None:  # "28 47 n 35", "28-47 n 35": one house number written in two
+            mentions.extend(AddressMention(split, "", street) for street in streets[i + 2][:1])
+            skip = i + 1
+            continue
         number, suffix = int(match.group(1)), match.group(2) or ""
         after = i + 1
         block = False
@@ -309,10 +315,21 @@ def find_addresses(
             after += 1
         if after_block:
             block = True
+            if number < 100 and not suffix and after in streets:
+                number *= 100  # "la cuadra 13 de la 16": a block given in hundreds
         for street in streets.get(after, []):
             if street.bare_number and not block and not _street_follows(tokens, street):
                 continue  # "6 gunshots at 35"? a bare number after a number is no address
             mentions.append(AddressMention(number, suffix, street, block))
+            if not street.fuzzy:
+                break
+            # equally close misspellings ("Michell"): each a reading, far apart ones ask
+            mentions.extend(
+                AddressMention(number, suffix, other, block)
+                for other in streets[after]
+                if other.fuzzy and other is not street and (other.start, other.end, other.direction)
+                == (street.start, street.end, street.direction)
+            )  # fmt: skip
             break
         else:
             street = None
@@ -323,6 +340,27 @@ def find_addresses(
             if street is not None:
                 mentions.append(AddressMention(number, suffix, street, block))
     return mentions
+
+
+_TWO_DIGITS = re.compile(r"[1-9][0-9]")
+
+
+def _split_number(tokens: list[Token], streets: dict[int, list[StreetRef]], i: int) -> int | None:
+    """A house number written as two pairs of digits before a street ("28 47 n 35"), or None."""
+    if (
+        i + 2 >= len(tokens)
+        or tokens[i].stop
+        or tokens[i + 1].stop
+        or not _TWO_DIGITS.fullmatch(tokens[i].text)
+        or not re.fullmatch(r"[0-9]{2}", tokens[i + 1].text)
+    ):
+        return None
+    street = next(iter(streets.get(i + 2, [])), None)
+    if street is None or (street.bare_number and not _street_follows(tokens, street)):
+        return None
+    if street.direction or street.street_type or street.bare_number or street.evidence >= 2:
+        return int(tokens[i].text + tokens[i + 1].text)
+    return None
 
 
 def _street_before(
@@ -359,11 +397,13 @@ def find_corners(
                     first.name[0].isdigit() or second.name[0].isdigit()
                 ):
                     continue
-                corners.append(CornerMention(first, second))
+                found = len(betweens)
                 if start > 0 and tokens[start - 1].text == "BETWEEN":
                     _add_between(tokens, streets, start, first, second, betweens)
                     for street, _ in _next_streets(tokens, streets, second.end):
                         betweens.append(BetweenMention(street, first, second))  # "... on Center"
+                if len(betweens) == found:  # "16th between Lincoln and Becher": no corner of those
+                    corners.append(CornerMention(first, second))
     return corners, betweens
 
 

@@ -23,7 +23,8 @@ SPANISH_CUES = frozenset(
      "ESTA", "ESTAN", "CARROS", "BASURA", "CALLEJON", "FRENTE", "DETRAS", "ESCUELA", "PARQUE",
      "AVENIDA", "TODAS", "NOCHES", "GENTE", "PELEAS", "TIRARON", "CON", "BLOQUE", "SUR", "NORTE",
      "OESTE", "LADO", "BALAZOS", "FIESTAS", "EZQUINA", "ESKINA", "KALLE", "KUADRA", "IGLESIA",
-     "TIRAN", "MUY", "ALTA",
+     "TIRAN", "MUY", "ALTA", "SECUNDARIA", "PRIMARIA", "PREPA", "BIBLIOTECA", "AFUERA",
+     "ATRAS", "ENFRENTE", "ESTACION", "CLINICA", "CUADRAS", "BLOQUES",
     ]
 )  # fmt: skip
 # Phone spellings -> the Spanish word ("ezquina" -> ESQUINA).
@@ -45,7 +46,8 @@ ROLES = {
     "NORTE": "NORTH", "SUR": "SOUTH", "OESTE": "WEST", "EN": "ON", "NUM": "NUMERO",
     "CRUCE": "CORNER", "INTERSECCION": "CORNER", "PRIMARIA": "ELEMENTARY",
     "SECUNDARIA": "SCHOOL", "PREPARATORIA": "HIGH", "PREPA": "HIGH", "ACADEMIA": "ACADEMY",
-    "INTERMEDIA": "MIDDLE",
+    "INTERMEDIA": "MIDDLE", "SURESTE": "SOUTHEAST", "SUROESTE": "SOUTHWEST",
+    "NORESTE": "NORTHEAST", "NOROESTE": "NORTHWEST",
 }  # fmt: skip
 # Words that carry no place; dropped from Spanish messages.
 FILLER = frozenset(["DE", "DEL", "LA", "EL", "LOS", "LAS", "AL", "A", "CALLE", "NO"])
@@ -114,8 +116,13 @@ def englishify(tokens: list[Token]) -> list[Token]:
         if word == "ESTE" and out and out[-1].text[:1].isdigit():
             word = "EAST"  # "la 6 este"; elsewhere "este" is "this"
         word = ROLES.get(word, word)
-        if word in ("DE", "DEL") and out and out[-1].text in ("NORTH", "SOUTH", "EAST", "WEST"):
-            word = "OF"  # "al norte de la National": where along it, not which street
+        if (
+            word in ("DE", "DEL")
+            and out
+            and out[-1].text in ("NORTH", "SOUTH", "EAST", "WEST")
+            and not _house_number(out[-2] if len(out) > 1 else None)
+        ):
+            word = "OF"  # "al norte de la National": where along it; not "el 1615 sur de la 11"
         if word in FILLER:
             if token.stop and out:
                 out[-1] = Token(out[-1].text, True)
@@ -130,6 +137,22 @@ def englishify(tokens: list[Token]) -> list[Token]:
     if pending:
         out.append(Token(pending, True))
     return out
+
+
+def spanish_name(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A Spanish name as a Spanish message reads after englishify: "ESCUELA VERDE" -> SCHOOL
+    VERDE, "LA CAUSA CHARTER SCHOOL" -> CAUSA CHARTER SCHOOL (so the two still match)."""
+    out = []
+    for word in words:
+        word = ROLES.get(SPELLINGS.get(word, word), SPELLINGS.get(word, word))
+        if word not in FILLER:
+            out.append(word)
+    return tuple(out)
+
+
+def _house_number(token: Token | None) -> bool:
+    """Whether a token is a house number (100 and up; lower numbers are streets: "la 16")."""
+    return token is not None and token.text.isdigit() and int(token.text) >= 100
 
 
 def spanish_numbers(tokens: list[Token]) -> list[Token]:

@@ -132,10 +132,16 @@ class StreetIndex:
         Also the everyday short form of a longer official name ("MITCHELL" for HISTORIC
         MITCHELL) when only one street ends that way.
         """
+        names = self.fuzzy_names(name)
+        return names[0] if names else None
+
+    def fuzzy_names(self, name: str) -> tuple[str, ...]:
+        """The City's names closest to a misspelt one; several when they are equally close
+        ("MICHELL": MITCHELL or MICHELLE), so that the words around can settle it or we ask."""
         if name in self._short_names:
-            return self._short_names[name]
+            return (self._short_names[name],)
         if len(name) < FUZZY_MIN_LENGTH or name[0].isdigit():
-            return None
+            return ()
         return _fuzzy(name, tuple(self._fuzzy_choices))
 
     def keys(self, name: str, direction: str = "", street_type: str = "") -> list[StreetKey]:
@@ -287,15 +293,19 @@ def _short_names(names: dict[str, list]) -> dict[str, str]:
 
 
 @lru_cache(maxsize=4096)
-def _fuzzy(name: str, choices: tuple[str, ...]) -> str | None:
-    """Closest name with the same first letter (residents rarely mistype the first one)."""
+def _fuzzy(name: str, choices: tuple[str, ...]) -> tuple[str, ...]:
+    """Closest names with the same first letter (residents rarely mistype the first one)."""
     same_start = tuple(c for c in choices if c[0] == name[0])
-    found = process.extractOne(name, same_start, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-    if found is None:  # "CENTRE" for CENTER: a swapped pair of letters
-        found = process.extractOne(
-            name, same_start, scorer=DamerauLevenshtein.normalized_similarity, score_cutoff=0.8
-        )
-    return found[0] if found else None
+    found = process.extract(name, same_start, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3)
+    if not found:  # "CENTRE" for CENTER: a swapped pair of letters
+        found = process.extract(
+            name, same_start, scorer=DamerauLevenshtein.normalized_similarity, score_cutoff=0.8,
+            limit=3,
+        )  # fmt: skip
+    if not found:
+        return ()
+    best = found[0][1]
+    return tuple(choice for choice, score, _ in found if score >= best - 1e-9)
 
 
 def _road_keys(city: CityPackage) -> list[tuple[StreetKey, LineString]]:
