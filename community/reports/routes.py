@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from community.auth.session import roles_required
 from community.extensions import db
@@ -29,7 +30,7 @@ from community.reports.batch import (
     start_batch,
 )
 from community.reports.build import file_name, make_report, report_pdf
-from community.reports.requests import ReportInputError, parse_day, read_request
+from community.reports.requests import ReportInputError, ReportRequest, parse_day, read_request
 from community.reports.service import record_report
 from community.security.headers import standalone_document
 
@@ -77,18 +78,23 @@ def index():
     return _form_page()
 
 
+def _requested(form: MultiDict) -> ReportRequest:
+    """The report form's area, period and language (ReportInputError when they are wrong)."""
+    return read_request(
+        [*form.getlist("area"), form.get("area_text", "")],
+        form.get("since"),
+        form.get("until"),
+        form.get("language", "en"),
+    )
+
+
 @bp.route("/make", methods=["POST"])
 @roles_required(*STAFF)
 def make():
     """Preview (HTML) or download (PDF; recorded as the area's latest report for RECORDERS)."""
     form = request.form
     try:
-        wanted = read_request(
-            [*form.getlist("area"), form.get("area_text", "")],
-            form.get("since"),
-            form.get("until"),
-            form.get("language", "en"),
-        )
+        wanted = _requested(form)
     except ReportInputError as exc:
         return _form_page(str(exc), 400)
     preview = form.get("action") == "preview"
@@ -113,14 +119,8 @@ def download_map():
     """The report's area and period as a map file to hand over (HTML, opens with no network)."""
     from community.reports.areamap import area_map, download
 
-    form = request.form
     try:
-        wanted = read_request(
-            [*form.getlist("area"), form.get("area_text", "")],
-            form.get("since"),
-            form.get("until"),
-            form.get("language", "en"),
-        )
+        wanted = _requested(request.form)
     except ReportInputError as exc:
         return _form_page(str(exc), 400)
     return download(area_map(wanted.selection, wanted.period, wanted.language))

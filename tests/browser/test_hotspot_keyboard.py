@@ -7,25 +7,16 @@ one key press away (<details>), with no JavaScript needed for any of it.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Tab
+from tests.browser.steps import sign_in
 
 pytestmark = pytest.mark.browser
 
 TAB_LIMIT = 150  # presses before we call a control unreachable
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
 
 
 def tab_to(page: Page, text: str, role: str) -> None:

@@ -15,20 +15,13 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Tab
+from tests.browser.steps import sign_in
 
 pytestmark = pytest.mark.browser
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_LABEL = "<script>alert('label')</script> Center St corner"
 LEAD = "Milwaukee Police District 3"
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
 
 
 def seed(live_app: Flask) -> dict[str, int]:

@@ -12,6 +12,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Tab
+from tests.browser.steps import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,14 +35,6 @@ def report_concern(page: Page, text: str, location: str) -> str:
     case = page.locator("strong.case")
     expect(case).to_have_text(CASE_NUMBER)
     return case.inner_text()
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/staff/$"))
 
 
 def test_resident_reports_and_prosecutor_resolves_the_hotspot(tab: Tab) -> None:
